@@ -5,6 +5,6 @@
 // It is a pure codec: no sockets, goroutines or logging. Encoding is
 // append-style so a sender can reuse one buffer; decoding checks every length
 // against the bytes that are left before it allocates anything, so a hostile
-// packet costs no more memory than its own size. RenderValue turns a value
+// packet costs no more memory than its own size. RenderVAL turns a value
 // message into the VAL text a stock gmond prints in its XML.
 package xdr
