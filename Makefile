@@ -46,8 +46,14 @@ cross:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Every fuzz target, one after the other, FUZZTIME each.
+FUZZ_TARGETS := xdr:FuzzDecode xdr:FuzzRenderVAL internal/pcap:FuzzPcap internal/packetsrc:FuzzHexLines
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./xdr
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	done
 
 clean:
 	rm -rf $(BIN)
