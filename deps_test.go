@@ -24,8 +24,8 @@ var rules = []struct {
 }{
 	// Leaves: pure packages everything else builds on.
 	{"xdr", nil, nil},
-	{"rrdstore/", nil, nil},
-	{"rrdstore", nil, nil},
+	{"rrdstore/", []string{"rrdstore/", "rrdstore"}, nil},
+	{"rrdstore", []string{"rrdstore/"}, nil},
 	{"templates", nil, nil},
 	{"internal/pcap", nil, nil},
 	// The agent never imports the server or the RRD engine.
