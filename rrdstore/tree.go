@@ -46,13 +46,16 @@ type TreeOptions struct {
 	Now func() time.Time
 }
 
-// DefaultTreeOptions returns the options matching stock gmetad.
+// DefaultTreeOptions returns the options matching stock gmetad, with
+// Merge as MergeFile so that a stock host directory's history joins the
+// host's files sample by sample.
 func DefaultTreeOptions() TreeOptions {
 	return TreeOptions{
 		LPARDir:                "LPARS",
 		CaseSensitiveHostnames: true,
 		DirMode:                0o755,
 		MaxNameLen:             treeDefaultMaxNameLen,
+		MergeFile:              Merge,
 	}
 }
 
