@@ -39,6 +39,7 @@ type command struct {
 // is one entry here plus its run function.
 var commands = []command{
 	{"decode", "decode Ganglia XDR packets from files, hex dumps, pcap captures or a UDP port", runDecode},
+	{"rrd", "create, update, fetch and inspect RRD files like rrdtool 1.7.2, without rrdtool", runRRD},
 }
 
 func main() {
