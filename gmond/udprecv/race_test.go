@@ -1,0 +1,5 @@
+//go:build race
+
+package udprecv
+
+const raceEnabled = true
