@@ -6,7 +6,7 @@ BIN     ?= bin
 CROSS   := linux/amd64 linux/ppc64le linux/ppc64 aix/ppc64
 FUZZTIME ?= 60s
 
-.PHONY: all build run test deps fmt-check vet race cross bench fuzz clean
+.PHONY: all build run test deps fmt-check vet race cross bench bench-rrd fuzz clean
 
 all: build
 
@@ -45,6 +45,11 @@ cross:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# rrdstore's Store against librrd's rrd_update_r, side by side: 1,000 gmetad
+# host files, 100,000 updates (needs gcc and librrd-dev; ~2 GB in TMPDIR).
+bench-rrd:
+	$(GO) test -count=1 -run '^TestStoreVsLibrrd$$' -v -timeout 30m ./rrdstore -rrd.vslibrrd
 
 # Every fuzz target, one after the other, FUZZTIME each.
 FUZZ_TARGETS := xdr:FuzzDecode xdr:FuzzRenderVAL internal/pcap:FuzzPcap internal/packetsrc:FuzzHexLines
