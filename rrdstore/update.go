@@ -20,14 +20,11 @@ func Update(path string, args ...string) error {
 	if len(args) == 0 {
 		return newErr(path, ErrDSCount, "Not enough arguments")
 	}
-	r, err := openRRD(path, true)
+	r, err := openLockedRRD(path)
 	if err != nil {
 		return err
 	}
 	defer r.close()
-	if err := r.lock(); err != nil {
-		return err
-	}
 	if err := r.load(); err != nil {
 		return err
 	}
@@ -224,4 +221,24 @@ func checkInteger(s string, signed bool) error {
 func setLastDS(p *pdpState, s string) {
 	n := copy(p.lastDS[:lastDSLen-1], s)
 	clear(p.lastDS[n:])
+}
+
+// openLockedRRD opens path for writing and takes its write lock, reopening
+// when the path was renamed over (Merge, Create, rrdtool create) between
+// the open and the lock, so an update never lands in an unlinked file.
+func openLockedRRD(path string) (*rrdFile, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := openRRD(path, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.lock(); err != nil {
+			r.close()
+			return nil, err
+		}
+		if attempt == 2 || !r.replaced() {
+			return r, nil
+		}
+		r.close()
+	}
 }
