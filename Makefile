@@ -51,13 +51,13 @@ bench:
 bench-rrd:
 	$(GO) test -count=1 -run '^TestStoreVsLibrrd$$' -v -timeout 30m ./rrdstore -rrd.vslibrrd
 
-# Every fuzz target, one after the other, FUZZTIME each.
-FUZZ_TARGETS := xdr:FuzzDecode xdr:FuzzRenderVAL internal/pcap:FuzzPcap internal/packetsrc:FuzzHexLines
-
+# Every fuzz target in the tree, one after the other, FUZZTIME each.
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-		echo "fuzz: $$t"; \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	@grep -rn --include='*_test.go' '^func Fuzz' . | \
+	sed -E 's|^\./(.*)/[^/]*:[0-9]+:func (Fuzz[A-Za-z0-9_]*).*|\1 \2|' | sort | \
+	while read pkg fn; do \
+		echo "fuzz: $$pkg $$fn"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
 	done
 
 clean:
