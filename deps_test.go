@@ -28,6 +28,7 @@ var rules = []struct {
 	{"rrdstore", []string{"rrdstore/"}, nil},
 	{"templates", nil, nil},
 	{"internal/pcap", nil, nil},
+	{"internal/cnum", nil, nil},
 	// The agent never imports the server or the RRD engine.
 	{"gmond/", []string{"xdr", "templates", "gmond/", "internal/"}, agentThirdParty},
 	{"gmond", []string{"xdr", "templates", "gmond/", "internal/"}, agentThirdParty},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/xmlout"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/cluster"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/cnum"
 )
 
 // Snapshot returns the grid as the XML servers and the persister see it at
@@ -131,12 +132,12 @@ func (g *Grid) sumMetric(c *clusterEntry, info *nameInfo, m *cluster.MetricView,
 	e := info.sum
 	if e == nil {
 		e = c.sums.entry(m.Name, func() sumEntry {
-			return sumEntry{SummaryMetric: xmlout.SummaryMetric{Kind: kind, Precision: precision(m.VAL),
+			return sumEntry{SummaryMetric: xmlout.SummaryMetric{Kind: kind, Precision: cnum.Precision(m.VAL),
 				Units: m.Units, Slope: m.Slope.String()}}
 		})
 		info.sum = e
 	}
-	e.add(strtod(m.VAL), 1)
+	e.add(cnum.Strtod(m.VAL), 1)
 	if len(memo.out) > 0 && memo.mergedInto != e {
 		for _, x := range memo.out {
 			e.addExtra(x)

@@ -133,12 +133,3 @@ func IsUnsummarized(name string, prefixes []string, skipSflowVM bool) bool {
 func (g *Grid) rootSummarized(name string) bool {
 	return len(g.opts.Summarized) == 0 || slices.Contains(g.opts.Summarized, name)
 }
-
-// precision is gmetad's "precision" of a value text: the number of
-// characters after its last '.' (strrchr), so "0.42" is 2 and "1.5e10" is 4.
-func precision(v string) int {
-	if i := strings.LastIndexByte(v, '.'); i >= 0 {
-		return len(v) - i - 1
-	}
-	return 0
-}

@@ -1,7 +1,6 @@
 package grid
 
 import (
-	"math"
 	"testing"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/xmlout"
@@ -149,24 +148,6 @@ func TestHostUpRule(t *testing.T) {
 		if got := hostUp(at(tc.tn), at(0), tc.tmax); got != tc.up {
 			t.Errorf("tmax %d tn %v: up %v, want %v", tc.tmax, tc.tn, got, tc.up)
 		}
-	}
-}
-
-func TestStrtod(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want float64
-	}{
-		{"1.5", 1.5}, {"12abc", 12}, {"abc", 0}, {"", 0}, {" 7", 7}, {"-3e2x", -300}, {"1e", 1}, {"1_000", 1},
-		{"0x1A", 26}, {"0x1p4", 16}, {"inf", math.Inf(1)}, {"-Infinity", math.Inf(-1)}, {".5", 0.5}, {"1e999", math.Inf(1)},
-		{"+.", 0},
-	} {
-		if got := strtod(tc.in); got != tc.want {
-			t.Errorf("strtod(%q) = %v, want %v", tc.in, got, tc.want)
-		}
-	}
-	if !math.IsNaN(strtod("-nan")) {
-		t.Errorf("nan")
 	}
 }
 

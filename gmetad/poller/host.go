@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"math"
 	"strings"
+
+	"github.com/ganglia-lpm/ganglia-lpm/internal/cnum"
 )
 
 // startHost applies the alive rule and counts the host into UP or DOWN; in
@@ -145,7 +147,7 @@ func (p *parser) readMetric(attrs []xml.Attr) (Metric, Reason) {
 		return m, ReasonNameTooLong
 	}
 	if class == classNumeric {
-		m.Numeric, m.Value = true, strtod(m.Val)
+		m.Numeric, m.Value = true, cnum.Strtod(m.Val)
 	}
 	return m, ""
 }

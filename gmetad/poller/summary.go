@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"math"
 	"strings"
+
+	"github.com/ganglia-lpm/ganglia-lpm/internal/cnum"
 )
 
 // summer builds a source's Summary: gmetad's metric_summary_pending.
@@ -51,7 +53,7 @@ func (u *summer) entry(e SummaryMetric) int {
 // addMetric sums a numeric METRIC of an alive host; NUM counts the hosts.
 func (u *summer) addMetric(m *Metric) int {
 	i := u.entry(SummaryMetric{Name: m.Name, Type: m.Type, Units: m.Units, Slope: m.Slope,
-		Precision: precision(m.Val)})
+		Precision: cnum.Precision(m.Val)})
 	if i >= 0 {
 		e := &u.s.Metrics[i]
 		e.Sum += m.Value
@@ -142,7 +144,7 @@ func (p *parser) metricsElement(attrs []xml.Attr) Reason {
 	case len(e.Name) > p.opts.MaxNameLen:
 		return ReasonNameTooLong
 	}
-	e.Sum, e.Precision = strtod(sum), precision(sum)
+	e.Sum, e.Precision = cnum.Strtod(sum), cnum.Precision(sum)
 	p.sum.addSummary(e)
 	return ""
 }

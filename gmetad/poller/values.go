@@ -2,8 +2,6 @@ package poller
 
 import (
 	"math"
-	"strconv"
-	"strings"
 )
 
 // metricClass is gmetad's type class (gmetad/type_list: in_type_list).
@@ -107,120 +105,6 @@ func atou32(s string) uint32 {
 		return math.MaxUint32
 	}
 	return uint32(n)
-}
-
-// strtod reads a number the way C's strtod does for gmetad: the longest
-// numeric prefix counts ("12abc" is 12), nothing numeric is 0, overflow
-// gives ±Inf; "inf", "nan" and hexadecimal ("0x1A") are read too.
-func strtod(s string) float64 {
-	s = strings.TrimLeft(s, " \t\n")
-	body := strings.TrimLeft(s, "+-")
-	if len(s)-len(body) > 1 {
-		return 0
-	}
-	var num string
-	switch {
-	case len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') && isHex(body[2]):
-		num = s[:len(s)-len(body)+hexPrefix(body)]
-		if !strings.ContainsAny(num, "pP") {
-			num += "p0" // ParseFloat wants the binary exponent C makes optional
-		}
-	case hasPrefixFold(body, "inf") || hasPrefixFold(body, "nan"):
-		num = s[:len(s)-len(body)+3]
-	default:
-		num = s[:numericPrefix(s)]
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil && !isRange(err) {
-		return 0
-	}
-	return v
-}
-
-func isRange(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-// hexPrefix is the length of "0x" hexdigits[.hexdigits][p[+-]digits] at
-// the start of s.
-func hexPrefix(s string) int {
-	i := 2
-	for i < len(s) && isHex(s[i]) {
-		i++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isHex(s[i]) {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'p' || s[i] == 'P') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if k := j; k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-				k++
-			}
-			i = k
-		}
-	}
-	return i
-}
-
-// numericPrefix is the length of the decimal number at the start of s:
-// [+-]digits[.digits][(e|E)[+-]digits].
-func numericPrefix(s string) int {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	n := digits()
-	if i < len(s) && s[i] == '.' {
-		i++
-		n += digits()
-	}
-	if n == 0 {
-		return 0
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			i = j
-		}
-	}
-	return i
-}
-
-// precision is gmetad's "precision" of a value: the number of characters
-// after its last '.' (strrchr), so "0.42" is 2 and "1.5e10" is 4.
-func precision(v string) int {
-	if i := strings.LastIndexByte(v, '.'); i >= 0 {
-		return len(v) - i - 1
-	}
-	return 0
 }
 
 // oldVersion is gmetad's strncmp(VERSION, "2.5", 3) < 0.

@@ -1,4 +1,8 @@
-package grid
+// Package cnum reads numbers from Ganglia XML text the way gmetad's C code
+// does: strtod's longest-prefix rule and the "precision" of a VAL that
+// gmetad's summaries print with. Both the poller (polled XML) and the grid
+// (our own summaries) need exactly the same reading.
+package cnum
 
 import (
 	"errors"
@@ -7,11 +11,11 @@ import (
 	"strings"
 )
 
-// strtod reads a VAL the way gmetad does before summing it (C's strtod):
+// Strtod reads a VAL the way gmetad does before summing it (C's strtod):
 // the longest numeric prefix counts ("12abc" is 12), text without one is
 // 0, overflow gives ±Inf; "inf", "nan" and hexadecimal are read too. The
 // VALs a gmond renders are plain numbers and take the fast path.
-func strtod(s string) float64 {
+func Strtod(s string) float64 {
 	if v, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if strings.IndexByte(s, '_') < 0 { // Go digit separators: strtod stops there
 			return v
@@ -127,4 +131,13 @@ func hexExp(num string) string {
 		return ""
 	}
 	return "p0"
+}
+
+// Precision is gmetad's "precision" of a value text: the number of
+// characters after its last '.' (strrchr), so "0.42" is 2 and "1.5e10" is 4.
+func Precision(v string) int {
+	if i := strings.LastIndexByte(v, '.'); i >= 0 {
+		return len(v) - i - 1
+	}
+	return 0
 }
