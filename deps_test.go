@@ -29,6 +29,7 @@ var rules = []struct {
 	{"templates", nil, nil},
 	{"internal/pcap", nil, nil},
 	{"internal/cnum", nil, nil},
+	{"internal/xmlattr", nil, nil},
 	// The agent never imports the server or the RRD engine.
 	{"gmond/", []string{"xdr", "templates", "gmond/", "internal/"}, agentThirdParty},
 	{"gmond", []string{"xdr", "templates", "gmond/", "internal/"}, agentThirdParty},

@@ -7,7 +7,7 @@ import (
 )
 
 // xmlValue is what an XML parser must read back for s under our escaping:
-// bytes as ISO-8859-1, TAB/LF/CR kept, other controls as U+FFFD.
+// bytes as ISO-8859-1, TAB/LF/CR kept, other controls as '?' (internal/xmlattr).
 func xmlValue(s string) string {
 	var sb strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -15,7 +15,7 @@ func xmlValue(s string) string {
 		case c == '\t' || c == '\n' || c == '\r':
 			sb.WriteByte(c)
 		case c < 0x20:
-			sb.WriteRune('\uFFFD')
+			sb.WriteByte('?')
 		default:
 			sb.WriteRune(rune(c))
 		}

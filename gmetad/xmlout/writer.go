@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ganglia-lpm/ganglia-lpm/internal/xmlattr"
 	"github.com/ganglia-lpm/ganglia-lpm/templates"
 )
 
@@ -113,9 +114,9 @@ func (x *writer) rootStart(s *Snapshot) {
 	}
 	b := append(x.buf, templates.XMLProlog...)
 	b = append(b, `<GANGLIA_XML VERSION="`+Version+`" SOURCE="gmetad">`+"\n"+`<GRID NAME="`...)
-	b = appendAttr(b, s.Grid.Name)
+	b = xmlattr.Append(b, s.Grid.Name)
 	b = append(b, `" AUTHORITY="`...)
-	b = appendAttr(b, s.Grid.Authority)
+	b = xmlattr.Append(b, s.Grid.Authority)
 	b = append(b, `" LOCALTIME="`...)
 	b = strconv.AppendInt(b, x.now, 10)
 	x.buf = append(b, "\">\n"...)
@@ -130,22 +131,22 @@ func (x *writer) sourceStart(s *Source) {
 	b := x.buf
 	if s.Kind == Grid {
 		b = append(b, `<GRID NAME="`...)
-		b = appendAttr(b, s.Name)
+		b = xmlattr.Append(b, s.Name)
 		b = append(b, `" AUTHORITY="`...)
-		b = appendAttr(b, s.Authority)
+		b = xmlattr.Append(b, s.Authority)
 		b = append(b, `" LOCALTIME="`...)
 		b = strconv.AppendInt(b, s.LocalTime, 10)
 	} else {
 		b = append(b, `<CLUSTER NAME="`...)
-		b = appendAttr(b, s.Name)
+		b = xmlattr.Append(b, s.Name)
 		b = append(b, `" LOCALTIME="`...)
 		b = strconv.AppendInt(b, s.LocalTime, 10)
 		b = append(b, `" OWNER="`...)
-		b = appendAttr(b, orDefault(s.Owner, "unspecified"))
+		b = xmlattr.Append(b, orDefault(s.Owner, "unspecified"))
 		b = append(b, `" LATLONG="`...)
-		b = appendAttr(b, orDefault(s.LatLong, "unspecified"))
+		b = xmlattr.Append(b, orDefault(s.LatLong, "unspecified"))
 		b = append(b, `" URL="`...)
-		b = appendAttr(b, orDefault(s.URL, "unspecified"))
+		b = xmlattr.Append(b, orDefault(s.URL, "unspecified"))
 	}
 	x.buf = append(b, "\">\n"...)
 }
@@ -161,9 +162,9 @@ func (x *writer) sourceEnd(s *Source) {
 // hostStart is server.c host_report_start: TAGS last, unlike gmond.
 func (x *writer) hostStart(h *Host) {
 	b := append(x.buf, `<HOST NAME="`...)
-	b = appendAttr(b, h.Name)
+	b = xmlattr.Append(b, h.Name)
 	b = append(b, `" IP="`...)
-	b = appendAttr(b, h.IP)
+	b = xmlattr.Append(b, h.IP)
 	b = append(b, `" REPORTED="`...)
 	b = strconv.AppendInt(b, h.Reported, 10)
 	b = append(b, `" TN="`...)
@@ -173,11 +174,11 @@ func (x *writer) hostStart(h *Host) {
 	b = append(b, `" DMAX="`...)
 	b = strconv.AppendUint(b, uint64(h.DMax), 10)
 	b = append(b, `" LOCATION="`...)
-	b = appendAttr(b, orDefault(h.Location, "unspecified"))
+	b = xmlattr.Append(b, orDefault(h.Location, "unspecified"))
 	b = append(b, `" GMOND_STARTED="`...)
 	b = strconv.AppendUint(b, uint64(h.GmondStarted), 10)
 	b = append(b, `" TAGS="`...)
-	b = appendAttr(b, h.Tags)
+	b = xmlattr.Append(b, h.Tags)
 	x.buf = append(b, "\">\n"...)
 }
 
@@ -194,13 +195,13 @@ func (x *writer) metric(m *Metric) {
 		return
 	}
 	b := append(x.buf, `<METRIC NAME="`...)
-	b = appendAttr(b, m.Name)
+	b = xmlattr.Append(b, m.Name)
 	b = append(b, `" VAL="`...)
-	b = appendAttr(b, m.Val)
+	b = xmlattr.Append(b, m.Val)
 	b = append(b, `" TYPE="`...)
-	b = appendAttr(b, m.Type)
+	b = xmlattr.Append(b, m.Type)
 	b = append(b, `" UNITS="`...)
-	b = appendAttr(b, m.Units)
+	b = xmlattr.Append(b, m.Units)
 	b = append(b, `" TN="`...)
 	b = appendTN(b, tn)
 	b = append(b, `" TMAX="`...)
@@ -208,9 +209,9 @@ func (x *writer) metric(m *Metric) {
 	b = append(b, `" DMAX="`...)
 	b = strconv.AppendUint(b, uint64(m.DMax), 10)
 	b = append(b, `" SLOPE="`...)
-	b = appendAttr(b, orDefault(m.Slope, "unspecified"))
+	b = xmlattr.Append(b, orDefault(m.Slope, "unspecified"))
 	b = append(b, `" SOURCE="`...)
-	b = appendAttr(b, orDefault(m.Source, "gmond"))
+	b = xmlattr.Append(b, orDefault(m.Source, "gmond"))
 	b = append(b, "\">\n"...)
 	b = appendExtras(b, m.Extra)
 	x.buf = append(b, "</METRIC>\n"...)
@@ -221,9 +222,9 @@ func appendExtras(b []byte, extra []Extra) []byte {
 	b = append(b, "<EXTRA_DATA>\n"...)
 	for i := range extra {
 		b = append(b, `<EXTRA_ELEMENT NAME="`...)
-		b = appendAttr(b, extra[i].Name)
+		b = xmlattr.Append(b, extra[i].Name)
 		b = append(b, `" VAL="`...)
-		b = appendAttr(b, extra[i].Val)
+		b = xmlattr.Append(b, extra[i].Val)
 		b = append(b, "\"/>\n"...)
 	}
 	return append(b, "</EXTRA_DATA>\n"...)
@@ -244,15 +245,15 @@ func (x *writer) summaryBlock(s *Summary) {
 
 func (x *writer) summaryMetric(m *SummaryMetric) {
 	b := append(x.buf, `<METRICS NAME="`...)
-	b = appendAttr(b, m.Name)
+	b = xmlattr.Append(b, m.Name)
 	b = append(b, `" SUM="`...)
 	b = AppendSum(b, m)
 	b = append(b, `" NUM="`...)
 	b = strconv.AppendUint(b, uint64(m.Num), 10)
 	b = append(b, `" TYPE="double" UNITS="`...)
-	b = appendAttr(b, m.Units)
+	b = xmlattr.Append(b, m.Units)
 	b = append(b, `" SLOPE="`...)
-	b = appendAttr(b, orDefault(m.Slope, "unspecified"))
+	b = xmlattr.Append(b, orDefault(m.Slope, "unspecified"))
 	b = append(b, `" SOURCE="gmond">`+"\n"...)
 	b = appendExtras(b, m.Extra)
 	x.buf = append(b, "</METRICS>\n"...)

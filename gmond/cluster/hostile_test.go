@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/internal/stockganglia"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/xmlattr"
 	"github.com/ganglia-lpm/ganglia-lpm/xdr"
 )
 
@@ -99,7 +100,7 @@ func TestEscapingMatchesStock(t *testing.T) {
 		{"t\tn\nr\r", "t&#09;n&#10;r&#13;", "t&#09;n&#10;r&#13;"},
 		{"\x00\x1b[0m\x7f\xe9", "??[0m\x7f\xe9", "??[0m\x7f\xe9"},
 	} {
-		if got := string(appendAttr(nil, tc.in)); got != tc.attr {
+		if got := string(xmlattr.Append(nil, tc.in)); got != tc.attr {
 			t.Errorf("attribute %q → %q, want %q", tc.in, got, tc.attr)
 		}
 		if got := string(appendVAL(nil, []byte(tc.in), xdr.IDString)); got != tc.val {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ganglia-lpm/ganglia-lpm/internal/xmlattr"
 	"github.com/ganglia-lpm/ganglia-lpm/templates"
 )
 
@@ -83,15 +84,15 @@ func (d *dumper) release() {
 
 func appendCluster(b []byte, c *ClusterInfo, localtime int64) []byte {
 	b = append(b, `<CLUSTER NAME="`...)
-	b = appendAttr(b, orUnspecified(c.Name))
+	b = xmlattr.Append(b, orUnspecified(c.Name))
 	b = append(b, `" LOCALTIME="`...)
 	b = strconv.AppendInt(b, localtime, 10)
 	b = append(b, `" OWNER="`...)
-	b = appendAttr(b, orUnspecified(c.Owner))
+	b = xmlattr.Append(b, orUnspecified(c.Owner))
 	b = append(b, `" LATLONG="`...)
-	b = appendAttr(b, orUnspecified(c.LatLong))
+	b = xmlattr.Append(b, orUnspecified(c.LatLong))
 	b = append(b, `" URL="`...)
-	b = appendAttr(b, orUnspecified(c.URL))
+	b = xmlattr.Append(b, orUnspecified(c.URL))
 	return append(b, "\">\n"...)
 }
 
@@ -105,11 +106,11 @@ func orUnspecified(s string) string {
 // appendHost renders h and its printable metrics; the caller holds mu.
 func (s *State) appendHost(b []byte, h *HostRecord, now int64) []byte {
 	b = append(b, `<HOST NAME="`...)
-	b = appendAttr(b, h.name)
+	b = xmlattr.Append(b, h.name)
 	b = append(b, `" IP="`...)
-	b = appendAttr(b, h.key)
+	b = xmlattr.Append(b, h.key)
 	b = append(b, `" TAGS="`...)
-	b = appendAttr(b, s.opts.Tags)
+	b = xmlattr.Append(b, s.opts.Tags)
 	b = append(b, `" REPORTED="`...)
 	b = strconv.AppendInt(b, h.lastHeard/1e9, 10)
 	b = append(b, `" TN="`...)
@@ -120,7 +121,7 @@ func (s *State) appendHost(b []byte, h *HostRecord, now int64) []byte {
 	b = strconv.AppendUint(b, uint64(s.opts.HostDMax), 10)
 	b = append(b, `" LOCATION="`...)
 	if h.hasLocation {
-		b = appendAttr(b, h.location)
+		b = xmlattr.Append(b, h.location)
 	} else {
 		b = append(b, "unspecified"...)
 	}
@@ -139,13 +140,13 @@ func (s *State) appendHost(b []byte, h *HostRecord, now int64) []byte {
 func (s *State) appendMetric(b []byte, mt *metric, now int64) []byte {
 	md := mt.meta
 	b = append(b, `<METRIC NAME="`...)
-	b = appendAttr(b, mt.name)
+	b = xmlattr.Append(b, mt.name)
 	b = append(b, `" VAL="`...)
 	b = appendVAL(b, mt.val, mt.id)
 	b = append(b, `" TYPE="`...)
-	b = appendAttr(b, md.typ)
+	b = xmlattr.Append(b, md.typ)
 	b = append(b, `" UNITS="`...)
-	b = appendAttr(b, md.units)
+	b = xmlattr.Append(b, md.units)
 	b = append(b, `" TN="`...)
 	b = strconv.AppendInt(b, (now-mt.valTime)/1e9, 10)
 	b = append(b, `" TMAX="`...)
@@ -159,9 +160,9 @@ func (s *State) appendMetric(b []byte, mt *metric, now int64) []byte {
 		b = append(b, "<EXTRA_DATA>\n"...)
 		for i := len(md.extra) - 1; i >= 0; i-- { // reverse wire order (Q3)
 			b = append(b, `<EXTRA_ELEMENT NAME="`...)
-			b = appendAttr(b, md.extra[i].Name)
+			b = xmlattr.Append(b, md.extra[i].Name)
 			b = append(b, `" VAL="`...)
-			b = appendAttr(b, md.extra[i].Data)
+			b = xmlattr.Append(b, md.extra[i].Data)
 			b = append(b, "\"/>\n"...)
 		}
 		b = append(b, "</EXTRA_DATA>\n"...)
