@@ -13,12 +13,13 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-# The main job on its embedded default. Until gmetad lands this is the live
-# packet decoder on the standard gmond port.
+# The main job on its embedded default: gmetad in the foreground, one
+# cluster "unspecified" on UDP and TCP 8649, XML on 8651 and 8652.
 run: build
-	@echo "make run: gmetad and gmond are not built yet; running the live Ganglia packet decoder."
-	@echo "make run: send packets to udp 127.0.0.1:8649 (gmond udp_send_channel, or: gmetric -c <conf>); Ctrl-C stops."
-	$(BIN)/ganglia-lpm decode --listen 127.0.0.1:8649
+	@echo "make run: starting gmetad on its embedded default (bin/gmetad -f --embedded): cluster \"unspecified\" listens on UDP and TCP 8649."
+	@echo "make run: feed it from a gmond (udp_send_channel { host = 127.0.0.1  port = 8649 }) or run: $(BIN)/ganglia-loadgen -hosts 5 -target 127.0.0.1:8649"
+	@echo "make run: XML of the grid on tcp 127.0.0.1:8651 (nc 127.0.0.1 8651), queries and /status on 8652; RRDs in ./gmetad-data/rrds (/var/lib/ganglia/rrds as root); Ctrl-C stops."
+	$(BIN)/gmetad -f --embedded
 
 # The whole suite: formatting, vet, unit + interop tests with the race
 # detector (stock Ganglia and rrdtool are installed first), cross-builds.
