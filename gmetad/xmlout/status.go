@@ -20,7 +20,7 @@ const httpJSONHeader = "HTTP/1.0 200 OK\r\n" +
 // (interactive capture 15). Times print as unix milliseconds, the zero
 // time as 0.
 type Status struct {
-	Host     string // stock prints its (empty) hostname buffer here
+	Host     string // the machine's hostname, as stock gmetad prints it
 	GridName string
 	Version  string    // "" prints ServerVersion
 	Time     time.Time // "stattime"
