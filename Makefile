@@ -50,14 +50,14 @@ bench:
 # rrdstore's Store against librrd's rrd_update_r, side by side: 1,000 gmetad
 # host files, 100,000 updates (needs gcc and librrd-dev; ~2 GB in TMPDIR).
 bench-rrd:
-	$(GO) test -count=1 -run '^TestStoreVsLibrrd$$' -v -timeout 30m ./rrdstore -rrd.vslibrrd
+	$(GO) test -count=1 -tags librrdbench -run '^TestStoreVsLibrrd$$' -v -timeout 30m ./rrdstore
 
 # gmetad under a simulated fleet of 50 metrics a host (internal/fleetbench):
 # CPU-s per million stored values, peak RSS, full-dump time, RRD lag, gaps.
 # FLEET_HOSTS=1000,10000 by default: 2 then 3 minutes measured, ~20 minutes
 # and ~4 GB in TMPDIR in all.
 bench-gmetad:
-	$(GO) test -count=1 -run '^TestFleet$$' -v -timeout 90m ./internal/fleetbench -fleet.hosts=$${FLEET_HOSTS:-1000,10000}
+	$(GO) test -count=1 -tags fleetbench -run '^TestFleet$$' -v -timeout 90m ./internal/fleetbench -fleet.hosts=$${FLEET_HOSTS:-1000,10000}
 
 # Every fuzz target in the tree, one after the other, FUZZTIME each.
 fuzz:

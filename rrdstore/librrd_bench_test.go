@@ -1,11 +1,10 @@
-//go:build linux
+//go:build linux && librrdbench
 
 package rrdstore
 
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,10 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// vsLibrrd runs TestStoreVsLibrrd (make bench-rrd): it is too heavy for
-// the normal suite (2 GB of files).
-var vsLibrrd = flag.Bool("rrd.vslibrrd", false, "run the Store against librrd's rrd_update_r side by side")
 
 const (
 	vsFiles  = 1000
@@ -52,9 +47,6 @@ func cpuTime(ru syscall.Rusage) time.Duration {
 // interval under its 15 s step). All three sets of files must come out
 // byte-identical.
 func TestStoreVsLibrrd(t *testing.T) {
-	if !*vsLibrrd {
-		t.Skip("run with -rrd.vslibrrd (make bench-rrd)")
-	}
 	prog := buildLibrrdBench(t)
 	root := t.TempDir()
 	dirs := []string{filepath.Join(root, "librrd"), filepath.Join(root, "batched"), filepath.Join(root, "steady")}

@@ -1,5 +1,0 @@
-//go:build race
-
-package udprecv
-
-const raceEnabled = true
