@@ -4,6 +4,6 @@
 // a few managed systems, and reports what the gmetad issue asks for: CPU
 // seconds per million stored RRD values, peak RSS, the time to read the
 // full XML dump, how long an RRD update takes to become readable, and
-// gaps in the files. TestFleet runs it only when -fleet.hosts is given
-// (make bench-gmetad).
+// gaps in the files. TestFleet runs it; it is built only with -tags
+// fleetbench (make bench-gmetad).
 package fleetbench
