@@ -440,6 +440,11 @@ func TestMetaRequesterThrottle(t *testing.T) {
 	defer r.close()
 	peer := newSender(t)
 	to := peer.conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	port, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
 	t0 := time.Unix(1_700_000_000, 0)
 	steps := []struct {
 		host, metric string
@@ -455,9 +460,24 @@ func TestMetaRequesterThrottle(t *testing.T) {
 	}
 	for i, st := range steps {
 		before := r.sent.Load()
-		r.request(st.host, xdr.MetricID{Host: "h", Name: st.metric}, to, t0.Add(st.at))
+		r.request(st.host, xdr.MetricID{Host: "h", Name: st.metric}, port.WriteToUDPAddrPort, to, t0.Add(st.at))
 		if got := r.sent.Load() > before; got != st.sent {
 			t.Errorf("step %d (%s %s at %v): sent %v, want %v", i, st.host, st.metric, st.at, got, st.sent)
+		}
+		if i == 0 {
+			// The request must leave from the receiving port's socket.
+			buf := make([]byte, 1500)
+			peer.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, from, err := peer.conn.ReadFromUDPAddrPort(buf)
+			if err != nil {
+				t.Fatalf("no request arrived: %v", err)
+			}
+			if from.Port() != port.LocalAddr().(*net.UDPAddr).AddrPort().Port() {
+				t.Errorf("request came from %v, want the port's socket %v", from, port.LocalAddr())
+			}
+			if m, err := xdr.Decode(buf[:n]); err != nil || m.ID != xdr.IDMetadataRequest || m.Name != "orphan" {
+				t.Errorf("request decoded as %+v, %v", m, err)
+			}
 		}
 	}
 	if got := r.suppressed.Load(); got != 2 {

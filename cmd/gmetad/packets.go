@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
-	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -45,7 +44,7 @@ func (a *app) packetHandler(pl *portListener) func(pkt []byte, from netip.AddrPo
 		res := a.grid.Handle(pl.port, m, from.Addr(), now)
 		a.counters.received.Add(1)
 		if res.NeedMetadata {
-			a.meta.request(res.Key, res.Request, from, now)
+			a.meta.request(res.Key, res.Request, pl.udp.WriteTo, from, now)
 		}
 		if res.NewHost || res.Moved {
 			a.linkHost(res.Cluster, res.Host)
@@ -115,15 +114,13 @@ func (c *sourceCounts) top(n int) (top []sourceCount, rest uint64) {
 
 // metaRequester sends gmetadata_request messages (PROTOCOL.md §1.7) back
 // to the senders of values whose metadata the grid lacks, at most one per
-// host and metric every metaRequestEvery. It sends from a socket of its
-// own (udprecv does not lend its socket), so the request comes from an
-// ephemeral port: a sender whose UDP socket is connected to the cluster
-// port does not receive it. Stock gmond agents do not read their sending
-// socket either way; their metadata comes back with send_metadata_interval
-// (DESIGN.md decision 5).
+// host and metric every metaRequestEvery. A request leaves from the socket
+// of the port the value arrived on, so it reaches the sender's own socket
+// through the same firewall path; our gmond answers it with metadata, stock
+// gmond agents ignore it (their metadata comes back with
+// send_metadata_interval, DESIGN.md decision 5).
 type metaRequester struct {
-	conn *net.UDPConn
-	log  *slog.Logger
+	log *slog.Logger
 
 	mu   sync.Mutex
 	last map[string]time.Time // host key + "\x00" + metric name
@@ -134,16 +131,13 @@ type metaRequester struct {
 }
 
 func newMetaRequester(log *slog.Logger) (*metaRequester, error) {
-	conn, err := net.ListenUDP("udp", nil)
-	if err != nil {
-		return nil, err
-	}
-	return &metaRequester{conn: conn, log: log, last: make(map[string]time.Time)}, nil
+	return &metaRequester{log: log, last: make(map[string]time.Time)}, nil
 }
 
 // request asks to, the source of a value for id.Name of the host keyed
-// hostKey, for its metadata.
-func (r *metaRequester) request(hostKey string, id xdr.MetricID, to netip.AddrPort, now time.Time) {
+// hostKey, for its metadata, sending with send.
+func (r *metaRequester) request(hostKey string, id xdr.MetricID, send func([]byte, netip.AddrPort) (int, error),
+	to netip.AddrPort, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.key = append(append(append(r.key[:0], hostKey...), 0), id.Name...)
@@ -161,7 +155,7 @@ func (r *metaRequester) request(hostKey string, id xdr.MetricID, to netip.AddrPo
 		return
 	}
 	r.pkt = pkt
-	if _, err := r.conn.WriteToUDPAddrPort(pkt, to); err != nil {
+	if _, err := send(pkt, to); err != nil {
 		r.failed.Add(1)
 		r.log.Debug("metadata request not sent", "to", to.String(), "metric", id.Name, "err", err)
 		return
@@ -183,4 +177,4 @@ func (r *metaRequester) prune(now time.Time) {
 	}
 }
 
-func (r *metaRequester) close() { r.conn.Close() }
+func (r *metaRequester) close() {}

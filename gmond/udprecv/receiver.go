@@ -169,6 +169,14 @@ func (r *Receiver) Addr() netip.AddrPort {
 	return r.conn.LocalAddr().(*net.UDPAddr).AddrPort()
 }
 
+// WriteTo sends b from the receiving socket to to. A collector answers a
+// sender with it (a gmetadata_request, PROTOCOL.md §1.7): the reply leaves
+// from the port the sender addressed, so it passes the same firewall rules
+// and reaches an agent whose socket only accepts datagrams from there.
+func (r *Receiver) WriteTo(b []byte, to netip.AddrPort) (int, error) {
+	return r.conn.WriteToUDPAddrPort(b, to)
+}
+
 // Close closes the socket; Serve then returns nil. Further calls return the
 // first call's result.
 func (r *Receiver) Close() error {
