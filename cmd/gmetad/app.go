@@ -14,6 +14,7 @@ import (
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/config"
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/grid"
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/persist"
+	"github.com/ganglia-lpm/ganglia-lpm/gmond/cluster"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/mapping"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/xmlserve"
 	"github.com/ganglia-lpm/ganglia-lpm/internal/logthrottle"
@@ -167,7 +168,7 @@ func (a *app) gridOptions() grid.Options {
 	o.Logger = a.log
 	if !c.HostnameFromPacket {
 		// Stock gmond names a host by reverse DNS of its address, once.
-		o.Namer = grid.NewNamer(namerTimeout)
+		o.Namer = cluster.NewNamer(namerTimeout)
 	}
 	return o
 }

@@ -109,7 +109,7 @@ func stockSummary(t *testing.T, summarized []string) {
 	})
 	o := DefaultOptions()
 	o.GridName, o.Authority, o.Unsummarized, o.Summarized = gridName, authority, []string{"skipme_"}, summarized
-	o.Namer = NewNamer(2 * time.Second)
+	o.Namer = cluster.NewNamer(2 * time.Second)
 	g := New(o)
 	g.SetClusters([]ClusterSpec{{Name: clusterName, Port: col.Port}})
 
@@ -230,7 +230,7 @@ func TestNamerMatchesStock(t *testing.T) {
 	t.Parallel()
 	col := stockganglia.StartCollector(t, stockganglia.CollectorOptions{})
 	o := cluster.DefaultOptions()
-	o.Namer = NewNamer(2 * time.Second)
+	o.Namer = cluster.NewNamer(2 * time.Second)
 	s := cluster.New(o)
 	var packets []sent
 	for _, src := range interopSources {

@@ -48,7 +48,7 @@ type Options struct {
 	Logger *slog.Logger
 
 	// Namer names a new host from its source address (reverse DNS, see
-	// NewNamer). It is called without any lock held, once per new host.
+	// cluster.NewNamer). It is called without any lock held, once per new host.
 	// nil names hosts by their IP text.
 	Namer func(netip.Addr) string
 }
