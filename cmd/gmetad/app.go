@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"log/slog"
 	"net"
 	"os"
@@ -119,12 +120,15 @@ func newApp(env *environment, s *setup, logger *slog.Logger, pidFile string) (*a
 // privileges dropped, before any RRD or state file is created.
 func (a *app) startup() error {
 	a.logSetup()
-	if err := checkPidFile(a.pidFile); err != nil {
+	if err := daemon.CheckPidFile(a.pidFile); err != nil {
 		return err
 	}
-	priv, err := a.planPrivileges()
-	if err != nil {
-		return err
+	var priv *daemon.Privileges // nil: keep the current user
+	var err error
+	if a.cfg.Setuid && a.env.root {
+		if priv, err = daemon.LookupUser("setuid_username", a.cfg.SetuidUsername); err != nil {
+			return err
+		}
 	}
 	if err := a.prepareRRDRoot(priv); err != nil {
 		return err
@@ -137,10 +141,10 @@ func (a *app) startup() error {
 		return err
 	}
 	a.loadState()
-	if err := writePidFile(a.pidFile); err != nil {
+	if err := daemon.WritePidFile(a.pidFile); err != nil {
 		return err
 	}
-	if err := priv.drop(a.log); err != nil {
+	if err := priv.Drop(a.log); err != nil {
 		return err
 	}
 	if err := a.openPersister(); err != nil {

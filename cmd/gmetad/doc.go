@@ -22,7 +22,7 @@
 // Like stock gmetad it detaches from the terminal unless -d N (N > 0,
 // which also turns on debug logging) or -f is given: it re-executes itself
 // in a new session with its standard files on /dev/null (the environment
-// variable GMETAD_LPM_DAEMON=1 marks that child), relays its
+// variable GANGLIA_LPM_DAEMON=1 marks that child), relays its
 // start-up messages to the terminal and exits once the child listens (or
 // with the child's error). The detached process logs to syslog. Under
 // systemd run it with -f.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io"
 	"os"
 	"os/signal"
@@ -48,7 +49,7 @@ func systemEnvironment() *environment {
 		root:           os.Geteuid() == 0,
 		getenv:         os.Getenv,
 		now:            time.Now,
-		daemonChild:    os.Getenv(daemonEnv) != "",
+		daemonChild:    daemon.IsChild(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ const rrdcachedDialTimeout = 10 * time.Second
 // and, when gmetad will become setuid_username, belongs to that user:
 // stock gmetad exits when it does not ("Please make sure that %s is owned
 // by %s"), and so does this one, saying how to fix it.
-func (a *app) prepareRRDRoot(priv *privileges) error {
+func (a *app) prepareRRDRoot(priv *daemon.Privileges) error {
 	if !a.cfg.WriteRRDs {
 		return nil
 	}
@@ -35,8 +36,8 @@ func (a *app) prepareRRDRoot(priv *privileges) error {
 		}
 		a.log.Info("created rrd_rootdir", "rrd_rootdir", root)
 		if priv != nil {
-			if err := os.Chown(root, priv.uid, priv.gid); err != nil {
-				return fmt.Errorf("rrd_rootdir %s: giving it to %s: %w", root, priv.user, err)
+			if err := os.Chown(root, priv.UID, priv.GID); err != nil {
+				return fmt.Errorf("rrd_rootdir %s: giving it to %s: %w", root, priv.User, err)
 			}
 		}
 		return nil
@@ -46,9 +47,9 @@ func (a *app) prepareRRDRoot(priv *privileges) error {
 		return fmt.Errorf("rrd_rootdir %s is not a directory", root)
 	}
 	if priv != nil {
-		if uid, ok := fileOwner(fi); ok && uid != priv.uid {
+		if uid, ok := daemon.FileOwner(fi); ok && uid != priv.UID {
 			return fmt.Errorf("rrd_rootdir %s is owned by uid %d, not by setuid_username %q (uid %d) that gmetad runs as: "+
-				"run chown -R %s %s, or write \"setuid off\" in the configuration", root, uid, priv.user, priv.uid, priv.user, root)
+				"run chown -R %s %s, or write \"setuid off\" in the configuration", root, uid, priv.User, priv.UID, priv.User, root)
 		}
 	}
 	return nil
@@ -73,7 +74,7 @@ func (a *app) openPersister() error {
 	}
 	root := a.cfg.RRDRootDir
 	if err := checkWritable(root); err != nil {
-		return fmt.Errorf("rrd_rootdir %s is not writable by %s: %w", root, currentUser(), err)
+		return fmt.Errorf("rrd_rootdir %s is not writable by %s: %w", root, daemon.CurrentUser(), err)
 	}
 	topts := rrdstore.DefaultTreeOptions()
 	topts.LPARDir = lparDir(a.mapping)
@@ -175,6 +176,6 @@ func (a *app) checkStateDir() {
 	}
 	if err != nil {
 		a.log.Warn("the state file's directory is not writable: the state will not survive a restart "+
-			"(set state_file in gmetad.conf)", "state_file", a.cfg.StateFile, "user", currentUser(), "err", err)
+			"(set state_file in gmetad.conf)", "state_file", a.cfg.StateFile, "user", daemon.CurrentUser(), "err", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io"
 	"log/slog"
 	"os"
@@ -16,11 +17,11 @@ import (
 
 // run is gmetad on this environment; see the package doc for the flags.
 func (env *environment) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var relay *startupRelay
+	var relay *daemon.StartupRelay
 	if env.daemonChild {
-		relay = newStartupRelay(stderr)
+		relay = daemon.NewStartupRelay(stderr)
 		stderr = relay
-		defer relay.finish(false)
+		defer relay.Finish(false)
 	}
 	o, err := parseFlags(args, stderr)
 	switch {
@@ -46,7 +47,7 @@ func (env *environment) run(ctx context.Context, args []string, stdout, stderr i
 	}
 	debug := o.debug > 0 || s.cfg.DebugLevel > 0
 	if !debug && !o.foreground && !env.daemonChild {
-		return env.daemonize(args, stderr)
+		return daemon.Detach("gmetad", args, stderr)
 	}
 	return env.serve(ctx, s, o, debug, stderr, relay)
 }
@@ -54,10 +55,10 @@ func (env *environment) run(ctx context.Context, args []string, stdout, stderr i
 // serve starts gmetad on s in this process (foreground, or the detached
 // child), logging to stderr, and runs it until ctx ends.
 func (env *environment) serve(ctx context.Context, s *setup, o options, debug bool, stderr io.Writer,
-	relay *startupRelay) int {
+	relay *daemon.StartupRelay) int {
 	if env.daemonChild {
-		relay.out = daemonLog()
-		applyUmask(s.cfg.Umask)
+		relay.SetOutput(daemon.Syslog("gmetad"))
+		daemon.Umask(s.cfg.Umask)
 	}
 	level := slog.LevelInfo
 	if debug {
@@ -73,7 +74,7 @@ func (env *environment) serve(ctx context.Context, s *setup, o options, debug bo
 		logger.Error("gmetad not started", "err", err)
 		return exitFailed
 	}
-	relay.finish(true)
+	relay.Finish(true)
 	if env.ready != nil {
 		env.ready(a)
 	}

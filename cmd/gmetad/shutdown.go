@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"os"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ func (a *app) shutdown() {
 
 	a.flushRRDs()
 	a.saveState()
-	if err := removePidFile(a.pidFile); err != nil {
+	if err := daemon.RemovePidFile(a.pidFile); err != nil {
 		a.log.Warn("pid file not removed", "pid_file", a.pidFile, "err", err)
 	}
 	a.meta.close()
@@ -127,5 +128,5 @@ func (a *app) abort() {
 	if a.meta != nil {
 		a.meta.close()
 	}
-	removePidFile(a.pidFile)
+	daemon.RemovePidFile(a.pidFile)
 }
