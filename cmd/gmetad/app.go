@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"log/slog"
 	"net"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/cluster"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/mapping"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/xmlserve"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"github.com/ganglia-lpm/ganglia-lpm/internal/logthrottle"
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 )

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io"
 	"os"
 	"os/signal"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/mapping"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 )
 
 // Exit codes.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/persist"
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/statefile"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore/rrdcached"
 )

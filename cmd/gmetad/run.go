@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/xmlout"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 )
 
 // run is gmetad on this environment; see the package doc for the flags.

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/xmlserve"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 )
 
 // shutdown stops gmetad in the order that loses nothing: inputs first
