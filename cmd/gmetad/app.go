@@ -16,6 +16,7 @@ import (
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/persist"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/cluster"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/mapping"
+	"github.com/ganglia-lpm/ganglia-lpm/gmond/metareq"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/xmlserve"
 	"github.com/ganglia-lpm/ganglia-lpm/internal/daemon"
 	"github.com/ganglia-lpm/ganglia-lpm/internal/logthrottle"
@@ -82,7 +83,7 @@ type app struct {
 	rrdcached bool // updates go to rrdcached
 	persister *persist.Persister
 
-	meta     *metaRequester
+	meta     *metareq.Requester
 	counters counters
 }
 
@@ -151,9 +152,7 @@ func (a *app) startup() error {
 		return err
 	}
 	a.checkStateDir()
-	if a.meta, err = newMetaRequester(a.log); err != nil {
-		return err
-	}
+	a.meta = metareq.New(a.log)
 	a.start()
 	return nil
 }

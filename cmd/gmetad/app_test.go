@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -427,61 +426,6 @@ func TestStartErrors(t *testing.T) {
 				t.Errorf("a failed start left the pid file: %v", err)
 			}
 		})
-	}
-}
-
-// TestMetaRequesterThrottle: one request per host and metric every
-// metaRequestEvery, whatever the number of values without metadata.
-func TestMetaRequesterThrottle(t *testing.T) {
-	r, err := newMetaRequester(slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.close()
-	peer := newSender(t)
-	to := peer.conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	port, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer port.Close()
-	t0 := time.Unix(1_700_000_000, 0)
-	steps := []struct {
-		host, metric string
-		at           time.Duration
-		sent         bool
-	}{
-		{"10.0.0.1", "orphan", 0, true},
-		{"10.0.0.1", "orphan", time.Second, false},
-		{"10.0.0.1", "other", time.Second, true},
-		{"10.0.0.2", "orphan", time.Second, true},
-		{"10.0.0.1", "orphan", metaRequestEvery - 1, false},
-		{"10.0.0.1", "orphan", metaRequestEvery, true},
-	}
-	for i, st := range steps {
-		before := r.sent.Load()
-		r.request(st.host, xdr.MetricID{Host: "h", Name: st.metric}, port.WriteToUDPAddrPort, to, t0.Add(st.at))
-		if got := r.sent.Load() > before; got != st.sent {
-			t.Errorf("step %d (%s %s at %v): sent %v, want %v", i, st.host, st.metric, st.at, got, st.sent)
-		}
-		if i == 0 {
-			// The request must leave from the receiving port's socket.
-			buf := make([]byte, 1500)
-			peer.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-			n, from, err := peer.conn.ReadFromUDPAddrPort(buf)
-			if err != nil {
-				t.Fatalf("no request arrived: %v", err)
-			}
-			if from.Port() != port.LocalAddr().(*net.UDPAddr).AddrPort().Port() {
-				t.Errorf("request came from %v, want the port's socket %v", from, port.LocalAddr())
-			}
-			if m, err := xdr.Decode(buf[:n]); err != nil || m.ID != xdr.IDMetadataRequest || m.Name != "orphan" {
-				t.Errorf("request decoded as %+v, %v", m, err)
-			}
-		}
-	}
-	if got := r.suppressed.Load(); got != 2 {
-		t.Errorf("suppressed = %d, want 2", got)
 	}
 }
 

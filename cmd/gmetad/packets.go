@@ -3,24 +3,15 @@ package main
 import (
 	"cmp"
 	"context"
-	"log/slog"
 	"net/netip"
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/xdr"
 )
 
 const (
-	// metaRequestEvery is the shortest interval between two metadata
-	// requests for one host and metric: stock gmond asks on every value,
-	// which a sender that lost its metadata would answer as a flood.
-	metaRequestEvery = 10 * time.Second
-	// maxMetaKeys bounds the request throttle's memory.
-	maxMetaKeys = 1 << 16
 	// maxBadSources bounds the per-source decode error counts; sources
 	// beyond it are counted together.
 	maxBadSources = 256
@@ -44,7 +35,7 @@ func (a *app) packetHandler(pl *portListener) func(pkt []byte, from netip.AddrPo
 		res := a.grid.Handle(pl.port, m, from.Addr(), now)
 		a.counters.received.Add(1)
 		if res.NeedMetadata {
-			a.meta.request(res.Key, res.Request, pl.udp.WriteTo, from, now)
+			a.meta.Request(res.Key, res.Request, pl.udp.WriteTo, from, now)
 		}
 		if res.NewHost || res.Moved {
 			a.linkHost(res.Cluster, res.Host)
@@ -111,70 +102,3 @@ func (c *sourceCounts) top(n int) (top []sourceCount, rest uint64) {
 	}
 	return top, rest
 }
-
-// metaRequester sends gmetadata_request messages (PROTOCOL.md §1.7) back
-// to the senders of values whose metadata the grid lacks, at most one per
-// host and metric every metaRequestEvery. A request leaves from the socket
-// of the port the value arrived on, so it reaches the sender's own socket
-// through the same firewall path; our gmond answers it with metadata, stock
-// gmond agents ignore it (their metadata comes back with
-// send_metadata_interval, DESIGN.md decision 5).
-type metaRequester struct {
-	log *slog.Logger
-
-	mu   sync.Mutex
-	last map[string]time.Time // host key + "\x00" + metric name
-	key  []byte
-	pkt  []byte
-
-	sent, suppressed, failed atomic.Uint64
-}
-
-func newMetaRequester(log *slog.Logger) (*metaRequester, error) {
-	return &metaRequester{log: log, last: make(map[string]time.Time)}, nil
-}
-
-// request asks to, the source of a value for id.Name of the host keyed
-// hostKey, for its metadata, sending with send.
-func (r *metaRequester) request(hostKey string, id xdr.MetricID, send func([]byte, netip.AddrPort) (int, error),
-	to netip.AddrPort, now time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.key = append(append(append(r.key[:0], hostKey...), 0), id.Name...)
-	if t, ok := r.last[string(r.key)]; ok && now.Sub(t) < metaRequestEvery && !now.Before(t) {
-		r.suppressed.Add(1)
-		return
-	}
-	if len(r.last) >= maxMetaKeys {
-		r.prune(now)
-	}
-	r.last[string(r.key)] = now
-	pkt, err := xdr.AppendRequest(r.pkt[:0], id)
-	if err != nil {
-		r.failed.Add(1)
-		return
-	}
-	r.pkt = pkt
-	if _, err := send(pkt, to); err != nil {
-		r.failed.Add(1)
-		r.log.Debug("metadata request not sent", "to", to.String(), "metric", id.Name, "err", err)
-		return
-	}
-	r.sent.Add(1)
-	r.log.Debug("metadata requested", "to", to.String(), "host", id.Host, "metric", id.Name)
-}
-
-// prune forgets requests older than the throttle period, or all of them
-// when that is not enough.
-func (r *metaRequester) prune(now time.Time) {
-	for k, t := range r.last {
-		if now.Sub(t) >= metaRequestEvery {
-			delete(r.last, k)
-		}
-	}
-	if len(r.last) >= maxMetaKeys {
-		clear(r.last)
-	}
-}
-
-func (r *metaRequester) close() {}

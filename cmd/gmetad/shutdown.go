@@ -57,7 +57,6 @@ func (a *app) shutdown() {
 	if err := daemon.RemovePidFile(a.pidFile); err != nil {
 		a.log.Warn("pid file not removed", "pid_file", a.pidFile, "err", err)
 	}
-	a.meta.close()
 	a.throttle.Flush(context.Background())
 	a.log.Info("gmetad stopped")
 }
@@ -124,9 +123,6 @@ func (a *app) abort() {
 	}
 	if a.tree != nil {
 		a.tree.Close()
-	}
-	if a.meta != nil {
-		a.meta.close()
 	}
 	daemon.RemovePidFile(a.pidFile)
 }

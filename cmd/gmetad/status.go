@@ -93,8 +93,8 @@ func (a *app) udpStatus() xmlout.StatusGroup {
 		f = append(f, u64("decode_errors_from_others", rest))
 	}
 	if a.meta != nil {
-		f = append(f, u64("metadata_requests", a.meta.sent.Load()),
-			u64("metadata_requests_throttled", a.meta.suppressed.Load()))
+		f = append(f, u64("metadata_requests", a.meta.Sent.Load()),
+			u64("metadata_requests_throttled", a.meta.Suppressed.Load()))
 	}
 	return xmlout.StatusGroup{Name: "udp", Fields: f}
 }
