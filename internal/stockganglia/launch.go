@@ -32,18 +32,19 @@ func (p *Process) Stop() error {
 	return p.p.waitErr
 }
 
-// StopWithin sends SIGTERM and waits up to grace for a clean exit. It
-// reports false (and kills the process) when it did not end in time.
-func (p *Process) StopWithin(grace time.Duration) (error, bool) {
+// StopWithin sends SIGTERM and waits up to grace for the process to end.
+// clean is false (and the process killed) when it did not end in time; err
+// is its exit error, nil for status 0.
+func (p *Process) StopWithin(grace time.Duration) (clean bool, err error) {
 	if !p.p.exited() {
 		_ = p.p.cmd.Process.Signal(syscall.SIGTERM)
 	}
 	select {
 	case <-p.p.done:
-		return p.p.waitErr, true
+		return true, p.p.waitErr
 	case <-time.After(grace):
 		p.p.stop()
-		return p.p.waitErr, false
+		return false, p.p.waitErr
 	}
 }
 
