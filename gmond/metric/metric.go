@@ -60,16 +60,17 @@ type Def struct {
 	Format string // e.g. "%.1f"; travels in the value message
 	Group  string // GROUP extra element: core, cpu, load, memory, network, process, system, disk, ibmpower
 	Desc   string // DESC extra element
-	Title  string // default TITLE; the metric name when empty
+	// Title is the title the default configuration gives the metric
+	// (gmond -t). It is not sent by itself: like stock gmond, the agent
+	// sends the collection group's title, else the metric name.
+	Title string
 }
 
 // Metadata returns the gmetadata_full body gmond sends for d, with the
-// extras in the order stock gmond sends them: TITLE, DESC, GROUP. title
-// overrides d.Title when not empty (collection_group metric "title").
+// extras in the order stock gmond sends them: TITLE, DESC, GROUP. title is
+// the collection group's title for the metric; stock sends the metric name
+// when there is none.
 func (d *Def) Metadata(title string) xdr.Metadata {
-	if title == "" {
-		title = d.Title
-	}
 	if title == "" {
 		title = d.Name
 	}

@@ -56,8 +56,8 @@ func TestMetadataExtrasInStockOrder(t *testing.T) {
 		t.Errorf("metadata %+v", md)
 	}
 	d.Title = "Physical CPU"
-	if got := d.Metadata("").Extra[0].Data; got != "Physical CPU" {
-		t.Errorf("default title %q", got)
+	if got := d.Metadata("").Extra[0].Data; got != "cpu_used" {
+		t.Errorf("without a configured title stock sends the name, got %q", got)
 	}
 	if got := d.Metadata("From config").Extra[0].Data; got != "From config" {
 		t.Errorf("config title %q", got)
