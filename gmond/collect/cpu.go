@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/metric"
@@ -15,6 +16,7 @@ import (
 type cpuCollector struct {
 	root sysroot.Root
 	prev cpuTimes
+	last []metric.Reading // the last interval's percentages
 }
 
 func newCPU(root sysroot.Root) *cpuCollector { return &cpuCollector{root: root} }
@@ -36,10 +38,19 @@ func (c *cpuCollector) Collect(time.Time) ([]metric.Reading, error) {
 		return nil, err
 	}
 	out := cpuPercent(c.prev, ps.cpu)
-	// Always take the new baseline: after a good interval that is the
-	// point; when nothing moved it changes nothing; when a counter went
-	// backwards the next interval starts from here.
-	c.prev = ps.cpu
+	switch {
+	case out != nil:
+		c.prev, c.last = ps.cpu, out
+	case ps.cpu == c.prev:
+		// Not one jiffy since the previous reading (two groups asking
+		// within a tick): repeat the last interval, as libmetrics does,
+		// and let the interval grow.
+		out = slices.Clone(c.last)
+	default:
+		// A counter went backwards: no interval this time; the next one
+		// starts here.
+		c.prev, c.last = ps.cpu, nil
+	}
 	if tot := ps.cpu.total(); tot > 0 {
 		out = append(out, metric.Reading{Name: "cpu_aidle",
 			Value: metric.Num(jiffyPct(ps.cpu.v[stIdle], tot))})

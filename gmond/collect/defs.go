@@ -116,7 +116,7 @@ func defsOf(names ...string) []metric.Def {
 var ifaceUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 
 // SanitizeIface maps an interface name to the form used in per-interface
-// metric names: every byte outside [A-Za-z0-9_.-] becomes '_'.
+// metric names: every character outside [A-Za-z0-9_.-] becomes '_'.
 func SanitizeIface(iface string) string {
 	return ifaceUnsafe.ReplaceAllString(iface, "_")
 }

@@ -173,7 +173,7 @@ func (c *netCollector) rates(ifs []ifCounters, names map[string]string, vlans ma
 	return append(out, per...)
 }
 
-// delta returns cur-prev for the four counters, or false when one went
+// ifDelta returns cur-prev for the four counters, or false when one went
 // backwards.
 func ifDelta(prev, cur ifCounters) ([4]float64, bool) {
 	p := [4]uint64{prev.rxBytes, prev.txBytes, prev.rxPkts, prev.txPkts}
