@@ -1,7 +1,7 @@
 package collect
 
 import (
-	"regexp"
+	"strings"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/metric"
 	"github.com/ganglia-lpm/ganglia-lpm/xdr"
@@ -24,14 +24,14 @@ const (
 )
 
 // stdDefs is the standard metric set of stock gmond 3.7.2 (PROTOCOL.md §6),
-// in the order `gmond -m` users know from the Debian gmond.conf. Type,
-// units (note the single space " " of load_* and proc_*), slope, tmax and
-// format are those of the C modules; DESC is the module's description; Title
-// is the title the stock default configuration gives the metric (stock sends
-// the metric name when the configuration names none, hence the empty titles
-// of the metrics the default configuration does not collect).
+// in the order of the default collection groups. Type, units (note the
+// single space " " of load_* and proc_*), slope, tmax and format are those
+// of the C modules; Desc is the module's description. Title is the title the
+// default configuration (`gmond -t`) gives the metric, empty where it gives
+// none (heartbeat, and the metrics it does not collect); what is sent as
+// TITLE is the configured title, else the metric name (metric.Def.Metadata).
 var stdDefs = []metric.Def{
-	{Name: "heartbeat", Type: metric.UInt32, Units: "", Slope: unsp, TMax: 20, Format: "%u", Group: "core", Desc: "Last heartbeat", Title: "heartbeat"},
+	{Name: "heartbeat", Type: metric.UInt32, Units: "", Slope: unsp, TMax: 20, Format: "%u", Group: "core", Desc: "Last heartbeat"},
 	{Name: "location", Type: metric.String, Units: "(x,y,z)", Slope: unsp, TMax: 1200, Format: "%s", Group: "core", Desc: "Location of the machine", Title: "Location"},
 	{Name: "gexec", Type: metric.String, Units: "", Slope: zero, TMax: 300, Format: "%s", Group: "core", Desc: "gexec available", Title: "Gexec Status"},
 
@@ -82,6 +82,8 @@ var stdDefs = []metric.Def{
 
 // Defs returns every standard metric definition (PROTOCOL.md §6), for
 // `gmond -m` and for the scheduler to look names up. The slice is a copy.
+// The per-interface network metrics are not in it: they depend on the
+// machine's interfaces (see PerInterfaceDefs and Linux).
 func Defs() []metric.Def {
 	return append([]metric.Def(nil), stdDefs...)
 }
@@ -111,14 +113,17 @@ func defsOf(names ...string) []metric.Def {
 	return out
 }
 
-// ifaceUnsafe matches every byte a per-interface metric name must not carry:
-// the name ends up in RRD file names and ganglia-web URLs.
-var ifaceUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
-
 // SanitizeIface maps an interface name to the form used in per-interface
-// metric names: every character outside [A-Za-z0-9_.-] becomes '_'.
+// metric names: every character outside [A-Za-z0-9_.-] becomes '_', because
+// the name ends up in RRD file names and ganglia-web URLs.
 func SanitizeIface(iface string) string {
-	return ifaceUnsafe.ReplaceAllString(iface, "_")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
+			return r
+		}
+		return '_'
+	}, iface)
 }
 
 // PerInterfaceDefs returns the definitions of the per-interface rates of

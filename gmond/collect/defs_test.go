@@ -76,7 +76,7 @@ var valueIDs = map[xdr.MsgID]string{
 }
 
 // TestDefsMatchStockCapture checks every metric stock gmond 3.7.2 sent at
-// start-up (Debian's gmond.conf, so with its titles) against our Def:
+// start-up (with Debian's gmond.conf) against our Def:
 // type, units (the single space of load_* and proc_* included), slope,
 // tmax, dmax, TITLE/DESC/GROUP in that order, and the value message's type
 // and format.
@@ -92,7 +92,9 @@ func TestDefsMatchStockCapture(t *testing.T) {
 			t.Errorf("%s: stock sends it, we have no Def", name)
 			continue
 		}
-		md := d.Metadata("")
+		// Debian's gmond.conf titles each metric as the default
+		// configuration does, which is what Def.Title records.
+		md := d.Metadata(d.Title)
 		if md.Type != cm.typ || md.Units != cm.units || md.Slope != cm.slope || md.TMax != cm.tmax || md.DMax != cm.dmax {
 			t.Errorf("%s: type/units/slope/tmax/dmax = %q %q %v %d %d; stock %q %q %v %d %d", name,
 				md.Type, md.Units, md.Slope, md.TMax, md.DMax, cm.typ, cm.units, cm.slope, cm.tmax, cm.dmax)
