@@ -74,6 +74,10 @@ type Gmond struct {
 	proc     *process
 }
 
+// Pid returns the daemon's process id, e.g. to read its CPU time and RSS
+// from /proc.
+func (g *Gmond) Pid() int { return g.proc.pid() }
+
 // StartCollector starts a collector gmond and waits until it serves its XML.
 // It is stopped when tb ends.
 func StartCollector(tb testing.TB, opts CollectorOptions) *Gmond {
