@@ -108,3 +108,19 @@ func TestLiveMachine(t *testing.T) {
 		t.Errorf("os_name = %q", got["os_name"].Str)
 	}
 }
+
+// BenchmarkLinuxCollect measures each Linux collector on this machine:
+// the agent's own cost per collection.
+func BenchmarkLinuxCollect(b *testing.B) {
+	for _, c := range Linux(sysroot.New("/"), nil) {
+		b.Run(c.Name(), func(b *testing.B) {
+			now := time.Now()
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := c.Collect(now.Add(time.Duration(i) * time.Second)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
