@@ -43,6 +43,7 @@ func (s *Scheduler) bind(initial bool) {
 		}
 	}
 	known := make(map[string]struct{})
+	s.missing = s.missing[:0]
 	for _, g := range s.groups {
 		if s.bindGroup(g) && !initial {
 			g.nextCollect = zeroTime
@@ -50,6 +51,12 @@ func (s *Scheduler) bind(initial bool) {
 		for name := range g.byName {
 			known[name] = struct{}{}
 		}
+	}
+	if len(s.missing) > 0 {
+		// One line for all of them: on a machine without a source (no
+		// lparcfg on x86) a whole group is missing, and its collector
+		// has already said why.
+		s.logger.Info("no collector offers these configured metrics; skipped", "metrics", s.missing)
 	}
 	s.pend.mu.Lock()
 	s.pend.known = known
@@ -101,7 +108,8 @@ func (s *Scheduler) logMissing(g *group, e *entry, found bool) {
 	switch {
 	case !found && !e.missing:
 		e.missing = true
-		s.logger.Info("no collector offers this metric; skipped", what, key, "collection_group", g.num)
+		s.missing = append(s.missing, key)
+		s.logger.Debug("no collector offers this metric; skipped", what, key, "collection_group", g.num)
 	case found && e.missing:
 		e.missing = false
 		s.logger.Info("metric now offered; collecting it", what, key, "collection_group", g.num)

@@ -49,8 +49,11 @@ func TestNameMatch(t *testing.T) {
 		t.Errorf("pkts_in_eth1's first value did not go out with its metadata:\n%s", lines(got))
 	}
 	r.run(s, at(600))
-	if n := logs.count(slog.LevelInfo, "no collector offers"); n != 2 {
-		t.Errorf("logged %d missing-metric lines, want 2 (nosuch_metric and ^pkts_ at start, once each)", n)
+	if n := logs.count(slog.LevelInfo, "no collector offers these configured metrics"); n != 1 {
+		t.Errorf("logged %d missing-metrics summaries, want 1 (nosuch_metric and ^pkts_ at start, together)", n)
+	}
+	if n := logs.count(slog.LevelDebug, "no collector offers this metric"); n != 2 {
+		t.Errorf("logged %d missing-metric debug lines, want 2 (nosuch_metric and ^pkts_, once each)", n)
 	}
 	if n := logs.count(slog.LevelInfo, "now offered"); n != 1 {
 		t.Errorf("logged %d now-offered lines, want 1 (^pkts_)", n)

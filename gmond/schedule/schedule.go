@@ -95,17 +95,18 @@ type Scheduler struct {
 	mdInterval time.Duration
 	spoof      bool
 
-	mu     sync.Mutex // guards everything below up to pend
-	host   string
-	groups []*group
-	colls  []*collState
-	offers []offer
-	offIdx map[string]int
-	badDef map[string]bool // metrics whose type has no value message, logged once
-	gen    uint64          // Tick counter; memoises one Collect per collector per Tick
-	now    time.Time       // of the running or last Tick
-	buf    []byte          // the one packet buffer
-	names  []string        // scratch for drained requests
+	mu      sync.Mutex // guards everything below up to pend
+	host    string
+	missing []string // configured names nothing offered at the last bind, for one log line
+	groups  []*group
+	colls   []*collState
+	offers  []offer
+	offIdx  map[string]int
+	badDef  map[string]bool // metrics whose type has no value message, logged once
+	gen     uint64          // Tick counter; memoises one Collect per collector per Tick
+	now     time.Time       // of the running or last Tick
+	buf     []byte          // the one packet buffer
+	names   []string        // scratch for drained requests
 
 	pend pending
 
