@@ -19,8 +19,7 @@ func ForOS(goos string, root sysroot.Root, logger *slog.Logger) []metric.Collect
 	case "linux":
 		return Linux(root, logger)
 	case "aix":
-		// TODO(lead): return AIX(root, logger) once aix*.go provides it.
-		return nil
+		return AIX(root, logger)
 	}
 	return nil
 }

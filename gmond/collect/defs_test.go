@@ -189,6 +189,9 @@ func TestForOS(t *testing.T) {
 	if got := ForOS("linux", linuxRoot("testdata/linux/x86_kvm"), nil); len(got) != 7 {
 		t.Errorf("ForOS(linux) = %d collectors, want 7", len(got))
 	}
+	if got := ForOS("aix", linuxRoot(t.TempDir()), nil); len(got) == 0 {
+		t.Error("ForOS(aix) = no collectors")
+	}
 	if got := ForOS("plan9", linuxRoot("/"), nil); got != nil {
 		t.Errorf("ForOS(plan9) = %v, want none", got)
 	}
