@@ -13,3 +13,11 @@ import _ "embed"
 //
 //go:embed gmond.dtd
 var XMLProlog string
+
+// GmondConf is the agent's default gmond.conf, printed by gmond -t and used
+// when no configuration file exists. It is in stock libconfuse syntax with
+// stock option names only, so it is also a starting point for a stock
+// gmond's file.
+//
+//go:embed gmond.conf
+var GmondConf string
