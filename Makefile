@@ -6,7 +6,7 @@ BIN     ?= bin
 CROSS   := linux/amd64 linux/ppc64le linux/ppc64 aix/ppc64
 FUZZTIME ?= 60s
 
-.PHONY: all build run test deps fmt-check vet race cross bench bench-rrd bench-gmetad fuzz clean
+.PHONY: all build run test deps fmt-check vet race cross bench bench-rrd bench-gmetad bench-gmond fuzz clean
 
 all: build
 
@@ -58,6 +58,12 @@ bench-rrd:
 # and ~4 GB in TMPDIR in all.
 bench-gmetad:
 	$(GO) test -count=1 -tags fleetbench -run '^TestFleet$$' -v -timeout 90m ./internal/fleetbench -fleet.hosts=$${FLEET_HOSTS:-1000,10000}
+
+# Our gmond against stock gmond 3.7.2 on this machine, same collection
+# groups (Debian's gmond.conf): CPU seconds per hour and RSS.
+# GMOND_FOR=10m by default.
+bench-gmond:
+	$(GO) test -count=1 -tags gmondbench -run '^TestFootprintVsStock$$' -v -timeout 2h ./cmd/gmond -footprint.for=$${GMOND_FOR:-10m}
 
 # Every fuzz target in the tree, one after the other, FUZZTIME each.
 fuzz:
