@@ -63,4 +63,3 @@ func TestRequesterThrottle(t *testing.T) {
 		t.Errorf("suppressed = %d, want 2", got)
 	}
 }
-
