@@ -2,8 +2,8 @@ package conf
 
 import (
 	"errors"
-	"strconv"
-	"strings"
+
+	"github.com/ganglia-lpm/ganglia-lpm/internal/fielderr"
 )
 
 // Kinds of configuration errors; every Error wraps one, so callers and
@@ -19,55 +19,12 @@ var (
 
 // Error is one problem in a gmond.conf, located by file, line and key
 // (a dotted path such as "udp_send_channel.port"; empty for pure syntax
-// errors).
-type Error struct {
-	File string
-	Line int
-	Key  string
-	Msg  string
-	Err  error // one of the Err* kinds above
-}
-
-// Error prints "file:line: key: msg", the shape compilers use, so editors
-// can jump to the line.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	b.WriteString(":")
-	b.WriteString(strconv.Itoa(e.Line))
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// Unwrap returns the error's kind.
-func (e *Error) Unwrap() error { return e.Err }
+// errors). Err is one of the Err* kinds above.
+type Error = fielderr.Error
 
 // Errors is every problem found in one configuration, in file order. Parse
 // and Load return it so an operator sees all mistakes in one run.
-type Errors []*Error
-
-// Error prints one Error per line.
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap lets errors.Is and errors.As look at each entry.
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+type Errors = fielderr.List
 
 // warning formats one Config.Warnings line.
 func warning(p Pos, key, msg string) string {
