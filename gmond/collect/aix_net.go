@@ -3,7 +3,6 @@ package collect
 import (
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/metric"
@@ -44,12 +43,11 @@ type aixNetCollector struct {
 	prev     map[string]aixCounters
 	prevTime time.Time
 
-	mu    sync.Mutex
-	known map[string]string // sanitised name → interface it came from
+	ifaces *ifaceSet
 }
 
 func newAIXNetwork(root sysroot.Root, log *onceLog) *aixNetCollector {
-	c := &aixNetCollector{root: root, log: log, known: make(map[string]string)}
+	c := &aixNetCollector{root: root, log: log, ifaces: newIfaceSet(log)}
 	if cur, _, err := c.read(); err == nil {
 		c.learn(cur)
 	}
@@ -61,18 +59,7 @@ func (c *aixNetCollector) Name() string { return "aix_network" }
 // Defs returns the host totals, mtu, and the per-interface metrics of
 // every interface seen so far, sorted by name.
 func (c *aixNetCollector) Defs() []metric.Def {
-	defs := defsOf("bytes_out", "bytes_in", "pkts_in", "pkts_out", "mtu")
-	c.mu.Lock()
-	names := make([]string, 0, len(c.known))
-	for s := range c.known {
-		names = append(names, s)
-	}
-	c.mu.Unlock()
-	slices.Sort(names)
-	for _, s := range names {
-		defs = append(defs, PerInterfaceDefs(s)...)
-	}
-	return defs
+	return c.ifaces.defs("bytes_out", "bytes_in", "pkts_in", "pkts_out", "mtu")
 }
 
 // ResetBaselines forgets the counters (after an LPM move), so the next
@@ -149,23 +136,12 @@ func aixAdapterOf(iface string) string {
 // form. Loopback gets no metrics of its own; of two names that sanitise
 // alike the first keeps them.
 func (c *aixNetCollector) learn(cur map[string]aixCounters) map[string]string {
-	names := make(map[string]string, len(cur))
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	names := make([]string, 0, len(cur))
 	for name := range cur {
-		if strings.HasPrefix(name, "lo") {
-			continue
-		}
-		s := SanitizeIface(name)
-		if owner, ok := c.known[s]; ok && owner != name {
-			c.log.warn("clash:"+name, "interface name clashes with another once sanitised; it gets no metrics of its own",
-				"iface", name, "other", owner, "metric_suffix", s)
-			continue
-		}
-		c.known[s] = name
-		names[name] = s
+		names = append(names, name)
 	}
-	return names
+	slices.Sort(names) // of two clashing names, the same one wins every time
+	return c.ifaces.learn(names)
 }
 
 func (c *aixNetCollector) Collect(now time.Time) ([]metric.Reading, error) {

@@ -3,8 +3,6 @@ package collect
 import (
 	"cmp"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/metric"
@@ -41,12 +39,11 @@ type netCollector struct {
 	prev     map[string]ifCounters
 	prevTime time.Time
 
-	mu    sync.Mutex
-	known map[string]string // sanitised name → interface it came from
+	ifaces *ifaceSet
 }
 
 func newNetwork(root sysroot.Root, log *onceLog) *netCollector {
-	c := &netCollector{root: root, log: log, known: make(map[string]string)}
+	c := &netCollector{root: root, log: log, ifaces: newIfaceSet(log)}
 	if b, err := root.ReadFile("/proc/net/dev"); err == nil {
 		if ifs, err := parseNetDev(b); err == nil {
 			c.learn(ifs)
@@ -60,18 +57,7 @@ func (c *netCollector) Name() string { return "netdev" }
 // Defs returns the host totals and the per-interface metrics of every
 // interface seen so far, sorted by interface.
 func (c *netCollector) Defs() []metric.Def {
-	defs := defsOf("bytes_out", "bytes_in", "pkts_in", "pkts_out")
-	c.mu.Lock()
-	names := make([]string, 0, len(c.known))
-	for s := range c.known {
-		names = append(names, s)
-	}
-	c.mu.Unlock()
-	slices.Sort(names)
-	for _, s := range names {
-		defs = append(defs, PerInterfaceDefs(s)...)
-	}
-	return defs
+	return c.ifaces.defs("bytes_out", "bytes_in", "pkts_in", "pkts_out")
 }
 
 // ResetBaselines forgets the counters, so the next Collect starts a new
@@ -82,33 +68,13 @@ func (c *netCollector) ResetBaselines() {
 	c.prevTime = time.Time{}
 }
 
-// perIface reports whether iface gets its own metrics: every interface
-// but loopback.
-func perIface(iface string) bool { return !strings.HasPrefix(iface, "lo") }
-
-// learn records the interfaces of ifs for Defs and returns, for each
-// interface that gets its own metrics, its sanitised name. Two interfaces
-// whose names sanitise alike keep the first one's metrics.
+// learn records the interfaces of ifs (see ifaceSet.learn).
 func (c *netCollector) learn(ifs []ifCounters) map[string]string {
-	names := make(map[string]string, len(ifs))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, ic := range ifs {
-		if !perIface(ic.name) {
-			continue
-		}
-		s := SanitizeIface(ic.name)
-		if owner, ok := c.known[s]; ok && owner != ic.name {
-			if c.log != nil {
-				c.log.warn("clash:"+ic.name, "interface name clashes with another once sanitised; it gets no metrics of its own",
-					"iface", ic.name, "other", owner, "metric_suffix", s)
-			}
-			continue
-		}
-		c.known[s] = ic.name
-		names[ic.name] = s
+	names := make([]string, len(ifs))
+	for i, ic := range ifs {
+		names[i] = ic.name
 	}
-	return names
+	return c.ifaces.learn(names)
 }
 
 func (c *netCollector) Collect(now time.Time) ([]metric.Reading, error) {
