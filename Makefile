@@ -74,5 +74,41 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
 	done
 
+# Binaries, service files, LPM hooks and examples (README.md "Installing").
+# Nothing is enabled or started, and nothing in /etc/ganglia is written.
+# The paths in the units, the cron line, the AIX files and the errnotify
+# stanza are rewritten from /usr/local to PREFIX's directories.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/ganglia-lpm
+DATADIR    ?= $(PREFIX)/share/ganglia-lpm
+DOCDIR     ?= $(PREFIX)/share/doc/ganglia-lpm
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DRMGRDIR   ?= /etc/drmgr.d/pmig
+SUBST = sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+	-e 's|/usr/local/libexec/ganglia-lpm/|$(LIBEXECDIR)/|g'
+
+.PHONY: install
+install: build
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DRMGRDIR) $(DESTDIR)$(DATADIR)/aix \
+		$(DESTDIR)$(DATADIR)/cron $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BIN)/gmond $(BIN)/gmetad $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BIN)/ganglia-lpm $(DESTDIR)$(BINDIR)/
+	@set -e; inst() { $(SUBST) "templates/$$1" > "$(DESTDIR)$$2"; chmod "$$3" "$(DESTDIR)$$2"; echo "install $$1 -> $(DESTDIR)$$2"; }; \
+	for u in gmond.service gmetad.service ganglia-lpm-check.service ganglia-lpm-check.timer; do \
+		inst systemd/$$u $(UNITDIR)/$$u 0644; \
+	done; \
+	inst hooks/drmgr-pmig-gmond $(DRMGRDIR)/ganglia-lpm-gmond 0755; \
+	inst hooks/aix-pmig-gmond $(LIBEXECDIR)/aix-pmig-gmond 0755; \
+	inst hooks/errnotify-pmig.add $(DATADIR)/aix/errnotify-pmig.add 0644; \
+	inst aix/rc.gmond $(DATADIR)/aix/rc.gmond 0755; \
+	inst aix/mkssys-gmond $(DATADIR)/aix/mkssys-gmond 0755; \
+	inst aix/README $(DATADIR)/aix/README 0644; \
+	inst cron/ganglia-lpm-check $(DATADIR)/cron/ganglia-lpm-check 0644; \
+	inst examples/lpm.toml $(DOCDIR)/lpm.toml.example 0644
+	@echo "make install: done. Next: systemctl daemon-reload; systemctl enable --now gmond (LPARs) or gmetad + ganglia-lpm-check.timer (server); mapping example in $(DOCDIR)/lpm.toml.example"
+
 clean:
 	rm -rf $(BIN)
