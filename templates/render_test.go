@@ -21,15 +21,15 @@ type chassis struct {
 func (c chassis) String() string { return c.ModelSerial + " from " + c.Source }
 
 type data struct {
-	Cluster, Collector, Location, Hostname, Source, Mapping string
-	Port                                                    int
-	Identity                                                chassis
+	Cluster, Collector, Location, Hostname, Source, Mapping, ModuleDir string
+	Port                                                               int
+	Identity                                                           chassis
 }
 
 func sample() data {
 	return data{
 		Cluster: "P770-DC1-R05", Port: 8302, Collector: "ganglia", Location: "9117-MMB_0000002",
-		Hostname: "lpar1", Source: "managed system", Mapping: "/etc/ganglia/lpm.toml",
+		Hostname: "lpar1", Source: "managed system", Mapping: "/etc/ganglia/lpm.toml", ModuleDir: "/usr/lib64/ganglia",
 		Identity: chassis{"IBM,9117-MMB", "IBM,020000002", "9117-MMB_0000002", "lpar1", 4, "lparcfg"},
 	}
 }
@@ -73,6 +73,9 @@ func TestGmondConfTemplate(t *testing.T) {
 	if !g.Deaf || g.Mute || g.SendMetadataInterval != time.Minute || len(c.UDPRecv)+len(c.TCPAccept) != 0 {
 		t.Errorf("not a unicast sender: %+v, %d recv, %d accept", g, len(c.UDPRecv), len(c.TCPAccept))
 	}
+	if g.ModuleDir != "/usr/lib64/ganglia" {
+		t.Errorf("module_dir %q", g.ModuleDir)
+	}
 	if len(c.Modules) != 8 || len(c.Groups) != 10 {
 		t.Errorf("%d modules and %d collection groups, want stock's 8 and 10", len(c.Modules), len(c.Groups))
 	}
@@ -80,13 +83,16 @@ func TestGmondConfTemplate(t *testing.T) {
 
 func TestGmondConfTemplateDefaultEntry(t *testing.T) {
 	d := sample()
-	d.Location, d.Source, d.Cluster = "", "default", "Unmapped"
+	d.Location, d.Source, d.Cluster, d.ModuleDir = "", "default", "Unmapped", ""
 	out, err := render(t, templates.GmondConfTemplate, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, "location = \"unspecified\"\n") {
 		t.Error("an unknown chassis should keep stock's location \"unspecified\"")
+	}
+	if strings.Contains(out, "module_dir =") {
+		t.Error("module_dir written although no module directory was found")
 	}
 }
 
