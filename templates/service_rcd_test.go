@@ -18,7 +18,8 @@ import (
 
 // TestRcGmond drives the AIX rc.d script the way rc.d and an operator do,
 // with the real gmond in its detached mode (the script's path without
-// SRC, which is all a Linux test machine has; the shell is sh, not ksh).
+// SRC, which is all a Linux test machine has), under sh and, when one is
+// installed, under ksh, the script's interpreter on AIX.
 func TestRcGmond(t *testing.T) {
 	bin, dir := binaries(t), sharedDir(t)
 	conf := filepath.Join(dir, "gmond.conf")
@@ -37,10 +38,26 @@ func TestRcGmond(t *testing.T) {
 	rc := filepath.Join(dir, "rc.gmond")
 	writeFile(t, rc, script, 0o755)
 	t.Cleanup(func() { killPidFile(pidFile) })
+	for _, sh := range append([]string{"sh"}, kshell()...) {
+		t.Run(sh, func(t *testing.T) { rcSequence(t, sh, rc, pidFile) })
+	}
+}
 
+// kshell is the Korn shell installed here, if any.
+func kshell() []string {
+	for _, k := range []string{"ksh", "ksh93", "mksh"} {
+		if _, err := exec.LookPath(k); err == nil {
+			return []string{k}
+		}
+	}
+	return nil
+}
+
+// rcSequence is an operator's session with the rc.d script run by shell.
+func rcSequence(t *testing.T, shell, rc, pidFile string) {
 	run := func(arg string, wantCode int, wantOut string) {
 		t.Helper()
-		out, err := exec.Command("sh", rc, arg).CombinedOutput()
+		out, err := exec.Command(shell, rc, arg).CombinedOutput()
 		code := 0
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {

@@ -175,13 +175,7 @@ func TestShellScriptsParse(t *testing.T) {
 		{"systemd/ganglia-lpm-check.service ExecStart", checkScript(t), false},
 		{"cron/ganglia-lpm-check job", cronCommand(t), false},
 	}
-	shells := []string{"sh"}
-	for _, k := range []string{"ksh", "ksh93", "mksh"} {
-		if _, err := exec.LookPath(k); err == nil {
-			shells = append(shells, k)
-			break
-		}
-	}
+	shells := append([]string{"sh"}, kshell()...)
 	for _, s := range scripts {
 		for _, sh := range shells {
 			if sh != "sh" && !s.aix {
