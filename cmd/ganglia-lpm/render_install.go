@@ -50,15 +50,17 @@ func install(ctx context.Context, e *env, opt renderOptions, text []byte, p *pla
 			fmt.Fprintln(e.stderr)
 		}
 	}
+	what := "put back the previous " + opt.out
 	if oldInfo != nil {
 		err = writeAtomic(path, old, oldInfo)
 	} else {
+		what = "removed the new " + opt.out
 		err = os.Remove(path)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ganglia-lpm render: putting back the previous %s: %v\n", opt.out, err)
+		fmt.Fprintf(e.stderr, "ganglia-lpm render: could not undo the update: %v\n", err)
 	} else {
-		fmt.Fprintf(e.stderr, "ganglia-lpm render: put back the previous %s, so that the next run tries again\n", opt.out)
+		fmt.Fprintf(e.stderr, "ganglia-lpm render: %s, so that the next run tries again\n", what)
 	}
 	return exitFailed
 }
