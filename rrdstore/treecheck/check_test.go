@@ -165,15 +165,21 @@ func snapshot(t *testing.T, root string) map[string]string {
 	return m
 }
 
+// rrdtoolBin is the reference reader, rrdtool 1.7.2 from Debian, installed
+// by `make deps`. Tests fail (never skip) without it.
+const rrdtoolBin = "/usr/bin/rrdtool"
+
 // fetchRows runs the real `rrdtool fetch` and returns its rows by time.
 func fetchRows(t *testing.T, path string, res int) map[int64]string {
 	t.Helper()
-	rrdtool, err := exec.LookPath("rrdtool")
-	if err != nil {
-		t.Skip("rrdtool not installed (make deps)")
+	if _, err := os.Stat(rrdtoolBin); err != nil {
+		t.Fatalf("rrdtool is not installed at %s: run `make deps` (%v)", rrdtoolBin, err)
 	}
-	out, err := exec.Command(rrdtool, "fetch", path, "AVERAGE", "-r", strconv.Itoa(res),
-		"-s", strconv.Itoa(treechecktest.T0-res), "-e", strconv.Itoa(treechecktest.End)).CombinedOutput()
+	cmd := exec.Command(rrdtoolBin, "fetch", path, "AVERAGE", "-r", strconv.Itoa(res),
+		"-s", strconv.Itoa(treechecktest.T0-res), "-e", strconv.Itoa(treechecktest.End))
+	// Files are read directly, whatever the environment says.
+	cmd.Env = []string{"LC_ALL=C", "TZ=UTC"}
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("rrdtool fetch %s: %v\n%s", path, err, out)
 	}
