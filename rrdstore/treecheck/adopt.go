@@ -26,6 +26,7 @@ type AdoptResult struct {
 // KeptFile is a file AdoptHostDir left where it was, and why.
 type KeptFile struct{ Name, Reason string }
 
+// String says what was done, for logs and findings.
 func (r AdoptResult) String() string {
 	s := r.counts()
 	if r.Linked {
