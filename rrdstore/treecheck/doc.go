@@ -11,7 +11,10 @@
 // files move by link(2) and unlink(2) or by rrdstore.Merge, links are
 // replaced by renaming a new link over them, and whatever is locked or has
 // changed since the scan is skipped and reported instead. It never deletes
-// an RRD file or a directory that holds one.
+// data: an RRD file loses its old name only once its samples are in the
+// host's file, a directory goes only once empty, and the only things
+// removed outright are links that lead nowhere and leftover temporary
+// links.
 //
 // AdoptHostDir, the repair of a stock gmetad host directory, is exported
 // for the migration of whole stock trees.
