@@ -44,7 +44,10 @@ func gmondBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		bin := filepath.Join(buildDir, "gmond")
-		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		// Built as `make build` ships it: static, no cgo.
+		cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 			return

@@ -42,6 +42,20 @@ func readFootprint(t *testing.T, pid int) footprint {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	fp := footprint{cpu: time.Duration(utime+stime) * time.Second / clockTicks}
+	// schedstat's first field is a thread's time on a CPU in nanoseconds:
+	// far finer than the 10 ms ticks of stat, which an idle agent barely
+	// moves in ten minutes. Summed over the live threads (neither agent
+	// ends threads while it runs).
+	if tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid)); err == nil && len(tasks) > 0 {
+		var ns int64
+		for _, task := range tasks {
+			if b, err := os.ReadFile(task); err == nil {
+				n, _ := strconv.ParseInt(strings.Fields(string(b))[0], 10, 64)
+				ns += n
+			}
+		}
+		fp.cpu = time.Duration(ns)
+	}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +93,7 @@ udp_send_channel { host = 127.0.0.1  port = %d }
 	fmt.Printf("gmond footprint over %v, Debian collection groups, same machine:\n", *footprintFor)
 	fmt.Printf("%-12s %14s %10s %10s %8s\n", "agent", "CPU s/hour", "RSS KiB", "peak KiB", "packets")
 	for i, name := range []string{"ganglia-lpm", "stock 3.7.2"} {
-		fmt.Printf("%-12s %14.2f %10d %10d %8d\n", name, perHour(i), end[i].rss, end[i].hwm, counts[i])
+		fmt.Printf("%-12s %14.3f %10d %10d %8d\n", name, perHour(i), end[i].rss, end[i].hwm, counts[i])
 	}
 	fmt.Printf("ratio ours/stock: CPU %.2f, RSS %.2f\n", perHour(0)/perHour(1), float64(end[0].rss)/float64(end[1].rss))
 }

@@ -102,10 +102,7 @@ func (a *agent) mute() bool {
 	return a.s.cfg.Globals.Mute || len(a.s.cfg.UDPSend) == 0
 }
 
-func (a *agent) deaf() bool {
-	c := a.s.cfg
-	return c.Globals.Deaf || (len(c.UDPRecv) == 0 && len(c.TCPAccept) == 0)
-}
+func (a *agent) deaf() bool { return deafAgent(a.s) }
 
 // startWatcher watches the mapping file; a valid new version reaches the
 // loop through a.mappings, an invalid one is logged by the watcher and the

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -69,6 +71,11 @@ func (env *environment) run(ctx context.Context, args []string, stdout, stderr i
 	for _, w := range s.cfg.Warnings {
 		logger.Warn(w)
 	}
+	if deafAgent(s) && os.Getenv("GOMAXPROCS") == "" {
+		// An agent does a few milliseconds of work a minute: one P
+		// avoids waking a second thread for every collection.
+		runtime.GOMAXPROCS(1)
+	}
 	a, err := newAgent(env, s, o, logger)
 	if err != nil {
 		logger.Error("gmond not started", "err", err)
@@ -83,6 +90,13 @@ func (env *environment) run(ctx context.Context, args []string, stdout, stderr i
 	a.logStarted()
 	relay.Finish(true)
 	return a.loop(ctx)
+}
+
+// deafAgent reports whether s runs only the sending side (no collector
+// role), the normal case on an LPAR.
+func deafAgent(s *setup) bool {
+	c := s.cfg
+	return c.Globals.Deaf || (len(c.UDPRecv) == 0 && len(c.TCPAccept) == 0)
 }
 
 // dropPrivileges writes the pid file and becomes globals.user when gmond
