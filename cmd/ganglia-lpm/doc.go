@@ -4,9 +4,19 @@
 //	ganglia-lpm <command> [flags] [arguments]
 //	ganglia-lpm help [command]
 //
-// decode prints the Ganglia XDR messages in raw packet files, hex dumps, pcap
-// captures or datagrams arriving on a UDP port, one line each (or JSON Lines
-// with --json); it is what `make run` starts until the daemons exist.
+// The commands:
+//
+//   - check: the nightly sanity check of the LPARS RRD tree; --fix repairs
+//     what can be repaired without losing a sample.
+//   - render: gmond.conf for a stock gmond from the mapping and a template,
+//     replaced (and the agent restarted) only when it changes.
+//   - mapping validate / mapping show: the mapping file's errors, and what
+//     this machine's chassis maps to.
+//   - decode: the Ganglia XDR messages in packet files, hex dumps, pcap
+//     captures or datagrams arriving on a UDP port, one line each (or JSON
+//     Lines with --json).
+//   - rrd: create, update, fetch and inspect RRD files as rrdtool 1.7 does,
+//     with the project's own RRD engine.
 //
 // Each command is an entry of the commands table in main.go with its own
 // flag.FlagSet, and runs through run(ctx, env, args), so tests drive it
