@@ -8,9 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
-	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore/treecheck"
 )
@@ -87,7 +84,7 @@ func checkWith(ctx context.Context, e *env, args []string, deps checkDeps) int {
 	}
 	var bar *progressBar
 	if deps.isTerminal(e.stderr) {
-		bar = &progressBar{w: e.stderr, now: e.now}
+		bar = newProgressBar(e.stderr, e.now, "checking RRD files")
 		opts.Progress = bar.update
 	}
 	rep, err := treecheck.Run(ctx, opts.root, opts.Options)
@@ -208,48 +205,4 @@ func writeCheckJSON(w io.Writer, rep *treecheck.Report, fix bool, code int) {
 		Type: "summary", Root: rep.Root, Fix: fix, RRDFiles: rep.RRDFiles, Dirs: rep.Dirs, Links: rep.Links,
 		Findings: len(rep.Findings), Fixed: len(rep.Findings) - rep.Left(), Left: rep.Left(), Exit: code,
 	})
-}
-
-// isTerminal reports whether w is a character device such as a terminal:
-// cron, systemd and pipes give a file, socket or pipe instead, and get no
-// progress bar.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && fi.Mode()&os.ModeDevice != 0
-}
-
-// progressBar draws "[####....] done/total" on one terminal line, at most
-// every progressEvery and once at the end; finish erases it so that the
-// findings that follow start on a clean line.
-type progressBar struct {
-	w     io.Writer
-	now   func() time.Time
-	last  time.Time
-	drawn bool
-}
-
-const (
-	progressEvery = 100 * time.Millisecond
-	progressWidth = 30
-)
-
-func (p *progressBar) update(done, total int) {
-	now := p.now()
-	if done < total && p.drawn && now.Sub(p.last) < progressEvery {
-		return
-	}
-	p.last, p.drawn = now, true
-	fill := progressWidth * done / max(total, 1)
-	fmt.Fprintf(p.w, "\rchecking RRD files [%s%s] %d/%d %3d%%", strings.Repeat("#", fill),
-		strings.Repeat(".", progressWidth-fill), done, total, 100*done/max(total, 1))
-}
-
-func (p *progressBar) finish() {
-	if p != nil && p.drawn {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
