@@ -60,12 +60,19 @@ func (a *agent) loop(ctx context.Context) int {
 	}
 }
 
-// wait is the time until the scheduler's next due group.
+// wait is the time until the scheduler's next due group, rounded up to a
+// whole second: groups due within the same second then share one wake-up,
+// as they do in stock gmond, whose clock has one-second resolution. Each
+// wake-up of an otherwise idle agent costs more CPU than its collection.
 func (a *agent) wait() time.Duration {
 	if a.sched == nil {
 		return idleWait
 	}
-	return max(a.sched.Next().Sub(a.env.now()), 0)
+	next := a.sched.Next()
+	if frac := next.Sub(next.Truncate(time.Second)); frac > 0 {
+		next = next.Add(time.Second - frac)
+	}
+	return max(next.Sub(a.env.now()), 0)
 }
 
 // tick is one collection cycle: the chassis first, so that after an LPM
