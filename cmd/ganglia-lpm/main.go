@@ -41,6 +41,7 @@ var commands = []command{
 	{"decode", "decode Ganglia XDR packets from files, hex dumps, pcap captures or a UDP port", runDecode},
 	{"rrd", "create, update, fetch and inspect RRD files like rrdtool 1.7.2, without rrdtool", runRRD},
 	{"check", "check the RRD tree (LPARS layout, links, RRD files) and, with --fix, repair it", runCheck},
+	{"migrate", "convert a stock gmetad RRD tree in place into the LPARS layout, merging histories", runMigrate},
 	{"render", "write a stock gmond's gmond.conf from the mapping; restart gmond when it changed", runRender},
 	{"mapping", "validate a mapping file; show this host's managed system and where it maps", runMapping},
 }
