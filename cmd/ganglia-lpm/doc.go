@@ -8,6 +8,8 @@
 //
 //   - check: the nightly sanity check of the LPARS RRD tree; --fix repairs
 //     what can be repaired without losing a sample.
+//   - migrate: converts a stock gmetad RRD tree in place into the LPARS
+//     layout, merging the histories of hosts that were in several clusters.
 //   - render: gmond.conf for a stock gmond from the mapping and a template,
 //     replaced (and the agent restarted) only when it changes.
 //   - mapping validate / mapping show: the mapping file's errors, and what
