@@ -152,6 +152,7 @@ func (a *app) startup() error {
 		return err
 	}
 	a.checkStateDir()
+	a.rebuildMoves()
 	a.meta = metareq.New(a.log)
 	a.start()
 	return nil

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package movelog
+
+import (
+	"errors"
+	"time"
+)
+
+// setLinkTime is only written for Linux; tests that need it skip elsewhere.
+func setLinkTime(string, time.Time) error { return errors.ErrUnsupported }
