@@ -19,6 +19,10 @@ const (
 	DefaultGmondPort       = 8649 // data_source address without a port
 )
 
+// DefaultCheckReport is check_report with the default rrd_rootdir: where
+// the shipped ganglia-lpm-check.service writes its report.
+const DefaultCheckReport = "/var/lib/ganglia/lpm-check.json"
+
 // DefaultRRAs is the archive list of gmetad 3.7.2 without an RRAs line.
 var DefaultRRAs = []string{
 	"RRA:AVERAGE:0.5:1:5856",
@@ -110,8 +114,12 @@ type Extensions struct {
 	MaxXMLClients      int           `json:"max_xml_clients"` // concurrent connections, both ports
 	MaxRequestBytes    int           `json:"max_request_bytes"`
 	XMLWriteTimeout    time.Duration `json:"xml_write_timeout"`
-	// WebAddress is reserved for the status web UI; "" = off.
-	WebAddress       string        `json:"web_address"`
+	// WebAddress is the web UI's listen address; "" = off.
+	WebAddress string `json:"web_address"`
+	// CheckReport is the JSON Lines output of the last `ganglia-lpm check
+	// --json` that the web UI shows; "" = none. Its default depends on
+	// rrd_rootdir (DefaultCheckReportFor).
+	CheckReport      string        `json:"check_report"`
 	RRDFlushInterval time.Duration `json:"rrd_flush_interval"`
 	RRDMaxOpen       int           `json:"rrd_max_open"` // open RRD files kept, 0 = automatic
 }
@@ -173,6 +181,7 @@ func DefaultExtensions() Extensions {
 		MaxRequestBytes:    2048,
 		XMLWriteTimeout:    60 * time.Second,
 		WebAddress:         "127.0.0.1:8650",
+		CheckReport:        DefaultCheckReport,
 		RRDFlushInterval:   5 * time.Second,
 	}
 }

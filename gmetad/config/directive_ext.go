@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"path/filepath"
 	"time"
 )
 
@@ -44,7 +45,10 @@ func extensionDirectives() []directive {
 		secondsDir("xml_write_timeout", "seconds a client may take to read an XML answer",
 			time.Second, 1, func(c *Config) *time.Duration { return &e(c).XMLWriteTimeout }),
 		{name: "web_address", str: true, min: 1, max: 1, set: setWebAddress, get: getWebAddress,
-			doc: `host:port of the status web UI (reserved), or "off"`},
+			doc: `host:port of the web UI (pages, /api, /metrics; trusted_hosts apply), or "off"`},
+		{name: "check_report", str: true, min: 1, max: 1, set: setCheckReport, get: getCheckReport,
+			doc: `report of the nightly "ganglia-lpm check --json" shown by the web UI, or "off" ` +
+				`(unset: ` + DefaultCheckReport + ` with the default rrd_rootdir, else off)`},
 		secondsDir("rrd_flush_interval", "seconds between writes of buffered RRD updates",
 			time.Second, 1, func(c *Config) *time.Duration { return &e(c).RRDFlushInterval }),
 		intDir("rrd_max_open", "RRD files kept open (0 = automatic, from the file descriptor limit)",
@@ -73,4 +77,41 @@ func getWebAddress(c *Config) []string {
 		return []string{"off"}
 	}
 	return []string{quote(c.WebAddress)}
+}
+
+func setCheckReport(st *state, a []string) error {
+	st.checkReportSet = true
+	if a[0] == "off" {
+		st.cfg.CheckReport = ""
+		return nil
+	}
+	st.cfg.CheckReport = a[0]
+	return nil
+}
+
+func getCheckReport(c *Config) []string {
+	if c.CheckReport == "" {
+		return []string{"off"}
+	}
+	return []string{quote(c.CheckReport)}
+}
+
+// DefaultCheckReportFor is check_report's default for a configuration
+// whose rrd_rootdir is root: the report the shipped ganglia-lpm-check
+// service writes (templates/systemd) when root is the stock default that
+// service checks, else none, since that report would be of another tree.
+func DefaultCheckReportFor(root string) string {
+	if filepath.Clean(root) == DefaultRRDRootDir {
+		return DefaultCheckReport
+	}
+	return ""
+}
+
+// deriveCheckReport applies check_report's default after the last line:
+// a file that moves rrd_rootdir and says nothing of check_report has no
+// report, rather than the one of the default tree.
+func (st *state) deriveCheckReport() {
+	if !st.checkReportSet && st.cfg.CheckReport == DefaultCheckReport {
+		st.cfg.CheckReport = DefaultCheckReportFor(st.cfg.RRDRootDir)
+	}
 }

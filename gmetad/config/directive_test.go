@@ -31,7 +31,8 @@ var goodLines = []struct {
 	{`umask 022`, func(c *Config) { c.Umask = 0o22 }},
 	{`umask 0777`, func(c *Config) { c.Umask = 0o077 }}, // owner bits protected, as cb_umask does
 	{`umask 22`, func(c *Config) { c.Umask = 22 }},      // decimal, as sscanf reads it
-	{`rrd_rootdir /srv/rrds`, func(c *Config) { c.RRDRootDir = "/srv/rrds" }},
+	{`rrd_rootdir /srv/rrds`, func(c *Config) { c.RRDRootDir = "/srv/rrds"; c.CheckReport = "" }},
+	{`rrd_rootdir /var/lib/ganglia/rrds/`, func(c *Config) { c.RRDRootDir = "/var/lib/ganglia/rrds/" }},
 	{`rrdcached_address 127.0.0.1:42217`, func(c *Config) { c.RRDCachedAddress = "127.0.0.1:42217" }},
 	{`setuid off`, func(c *Config) { c.Setuid = false }},
 	{`setuid_username ganglia`, func(c *Config) { c.SetuidUsername = "ganglia" }},
@@ -73,6 +74,8 @@ var goodLines = []struct {
 	{`xml_write_timeout 5`, func(c *Config) { c.XMLWriteTimeout = 5 * time.Second }},
 	{`web_address off`, func(c *Config) { c.WebAddress = "" }},
 	{`web_address :8660`, func(c *Config) { c.WebAddress = ":8660" }},
+	{`check_report /srv/lpm-check.json`, func(c *Config) { c.CheckReport = "/srv/lpm-check.json" }},
+	{`check_report off`, func(c *Config) { c.CheckReport = "" }},
 	{`rrd_flush_interval 1`, func(c *Config) { c.RRDFlushInterval = time.Second }},
 	{`rrd_max_open 100`, func(c *Config) { c.RRDMaxOpen = 100 }},
 }
@@ -151,6 +154,8 @@ var badLines = []struct {
 	{`xml_write_timeout 0`, ErrValue},
 	{`web_address 8660`, ErrValue},
 	{`web_address host:0x10`, ErrValue},
+	{`check_report`, ErrArgCount},
+	{`check_report a b`, ErrArgCount},
 	{`rrd_flush_interval 0`, ErrValue},
 	{`rrd_max_open -1`, ErrValue},
 	{`frobnicate 1`, ErrUnknownDirective},

@@ -56,6 +56,7 @@ func (p Parser) Parse(name string, data []byte, base Config) (Config, []Warning,
 		st.apply(ln)
 	}
 	st.checkSetuid(p.Root)
+	st.deriveCheckReport()
 	slices.SortStableFunc(st.warnings, func(a, b Warning) int { return a.Line - b.Line })
 	if len(st.errs) > 0 {
 		return Config{}, st.warnings, errors.Join(st.errs...)
@@ -72,6 +73,8 @@ type state struct {
 	setuidLine int            // last setuid or setuid_username line
 	errs       []error
 	warnings   []Warning
+	// checkReportSet: a check_report line was read (see deriveCheckReport).
+	checkReportSet bool
 }
 
 func (st *state) apply(ln logicalLine) {
