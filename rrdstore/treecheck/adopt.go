@@ -192,8 +192,14 @@ func (a *adopter) ensureDirs(rel string) error {
 		if !errors.Is(err, fs.ErrExist) {
 			return err
 		}
-		if fi, err := a.fs.Lstat(d); err != nil || !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 {
+		fi, err := a.fs.Lstat(d)
+		if err != nil || !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("%s is not a real directory", d)
+		}
+		// A root-owned directory here is one a run as root made and was
+		// killed before handing it over: finish that now.
+		if uid, _, ok := ownerOf(fi); ok && uid == 0 {
+			giveAway(a.fs, d, a.user)
 		}
 	}
 	return nil
@@ -281,9 +287,16 @@ func (a *adopter) merge(src, dst string, res *AdoptResult) string {
 }
 
 // keepOwner gives the merged file (a new inode, created by whoever runs
-// the fix) the owner the file had before, so gmetad can still write it.
+// the fix) to the gmetad user, or when that is unknown the owner the file
+// had before, so gmetad can still write it. Going by the gmetad user also
+// repairs a file a killed earlier run left to root: Merge had renamed it
+// into place, the chown had not happened yet, and merging the same source
+// again is a no-op that would otherwise keep root as its owner.
 func (a *adopter) keepOwner(rel string, before fs.FileInfo) {
 	uid, gid, ok := ownerOf(before)
+	if a.user != nil {
+		uid, gid, ok = a.user.UID, a.user.GID, true
+	}
 	fi, err := a.fs.Lstat(rel)
 	if !ok || err != nil || !isRoot() {
 		return
