@@ -46,9 +46,9 @@ var agentThirdParty = []string{
 	"github.com/prometheus/procfs", "github.com/shirou/gopsutil",
 }
 
-// testOnly packages exist to drive stock daemons from tests; production code
-// must never link them.
-var testOnly = []string{"internal/stockganglia"}
+// testOnly packages exist to drive stock daemons and a browser from tests;
+// production code must never link them.
+var testOnly = []string{"internal/stockganglia", "internal/browser"}
 
 type listedPackage struct {
 	ImportPath string
