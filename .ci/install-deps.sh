@@ -5,7 +5,7 @@
 # never by name, so nothing else on the machine is touched.
 set -euo pipefail
 
-packages=(ganglia-monitor gmetad rrdtool rrdcached librrd-dev netcat-openbsd)
+packages=(ganglia-monitor gmetad rrdtool rrdcached librrd-dev netcat-openbsd chromium)
 daemons='^(gmond|gmetad|rrdcached)$'
 
 missing=()
