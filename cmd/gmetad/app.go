@@ -14,6 +14,7 @@ import (
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/config"
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/grid"
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/persist"
+	"github.com/ganglia-lpm/ganglia-lpm/gmetad/web"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/cluster"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/mapping"
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/metareq"
@@ -81,7 +82,9 @@ type app struct {
 	links     chan hostLink // links for linkLoop to make
 	tree      *rrdstore.Tree
 	rrdcached bool // updates go to rrdcached
+	writer    persist.Writer
 	persister *persist.Persister
+	web       *web.Server // nil with web_address off
 
 	meta     *metareq.Requester
 	counters counters
@@ -97,6 +100,7 @@ type counters struct {
 	lastPollOK          atomic.Int64 // unix ns
 	lastPollFailed      atomic.Int64
 	badSources          sourceCounts
+	xmlActive           atomic.Int64 // xml_port and interactive_port answers being written
 }
 
 // newApp starts gmetad: it checks the directories, binds every port,
@@ -210,6 +214,9 @@ func (a *app) bind() error {
 	if a.interactive, err = xmlserve.New(listenAddr(a.cfg.InteractivePort), xo); err != nil {
 		return fmt.Errorf("interactive_port: %w", err)
 	}
+	if err := a.bindWeb(allow); err != nil {
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.applied = a.mapping
@@ -229,8 +236,9 @@ func (a *app) start() {
 		a.applyClusters(clustersOf(a.mapping), false)
 	}
 	a.mu.Unlock()
-	a.serve(a.xml, a.serveXML)
-	a.serve(a.interactive, a.serveInteractive)
+	a.serve(a.xml, a.counted(a.serveXML))
+	a.serve(a.interactive, a.counted(a.serveInteractive))
+	a.serveWeb()
 	a.startPollers()
 	if a.persister != nil {
 		a.tickWG.Add(2)

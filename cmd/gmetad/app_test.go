@@ -65,7 +65,7 @@ func newUnitSite(t *testing.T) *unitSite {
 		xmlPort: stockganglia.FreePort(t), interPort: stockganglia.FreePort(t),
 		portA: stockganglia.FreePort(t), portB: stockganglia.FreePort(t), portC: stockganglia.FreePort(t)}
 	writeText(t, s.conf, fmt.Sprintf("gridname \"unit\"\nxml_port %d\ninteractive_port %d\nrrd_rootdir %q\n"+
-		"setuid off\nstate_file %q\nmapping %q\nrrd_flush_interval 1\n",
+		"setuid off\nstate_file %q\nmapping %q\nrrd_flush_interval 1\nweb_address 127.0.0.1:0\n",
 		s.xmlPort, s.interPort, s.rrds, s.state, s.mapping))
 	s.writeMapping(t, "P550", false)
 	return s

@@ -31,7 +31,7 @@ func (a *app) logStarted() {
 		rrd = a.cfg.RRDRootDir
 	}
 	a.log.Info("gmetad started", "clusters", strings.Join(cl, ","),
-		"xml_port", a.xml.Addr().Port(), "interactive_port", a.interactive.Addr().Port(),
+		"xml_port", a.xml.Addr().Port(), "interactive_port", a.interactive.Addr().Port(), "web", a.webURL(),
 		"data_sources", len(a.cfg.DataSources), "rrd_rootdir", rrd, "state_file", a.cfg.StateFile,
 		"config", orEmbedded(a.s.configPath), "mapping", a.s.mappingPath)
 }

@@ -95,6 +95,7 @@ func (a *app) openPersister() error {
 		w.Close(context.Background())
 		return fmt.Errorf("RRD persister: %w", err)
 	}
+	a.writer = w
 	return nil
 }
 

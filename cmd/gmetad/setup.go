@@ -92,6 +92,7 @@ func (env *environment) embeddedConfig() config.Config {
 	cfg.Setuid = false
 	if !env.root {
 		cfg.RRDRootDir = userRRDDir
+		cfg.CheckReport = config.DefaultCheckReportFor(cfg.RRDRootDir) // no report of this tree
 	}
 	return cfg
 }

@@ -12,7 +12,7 @@ import (
 
 // shutdown stops gmetad in the order that loses nothing: inputs first
 // (mapping watcher, pollers and tickers, UDP receivers), then the XML
-// servers after their clients got their answers, then a last RRD step
+// servers and the web interface after their clients got their answers, then a last RRD step
 // with every queued update written, the state file, the pid file.
 func (a *app) shutdown() {
 	a.log.Info("shutting down")
@@ -44,6 +44,13 @@ func (a *app) shutdown() {
 		wg.Go(func() {
 			if err := srv.Shutdown(ctx); err != nil {
 				a.log.Warn("XML clients cut off at shutdown", "addr", srv.Addr().String(), "err", err)
+			}
+		})
+	}
+	if a.web != nil {
+		wg.Go(func() {
+			if err := a.web.Shutdown(ctx); err != nil {
+				a.log.Warn("web clients cut off at shutdown", "addr", a.web.Addr().String(), "err", err)
 			}
 		})
 	}
@@ -115,6 +122,11 @@ func (a *app) abort() {
 		if s != nil {
 			s.Close()
 		}
+	}
+	if a.web != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // never served: close the listener, wait for nothing
+		a.web.Shutdown(ctx)
 	}
 	if a.persister != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
