@@ -56,7 +56,7 @@ func build(t *testing.T, spec treeSpec) string {
 	return root
 }
 
-func mkdir(t *testing.T, dir string) {
+func mkdir(t testing.TB, dir string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func mkdir(t *testing.T, dir string) {
 }
 
 // link makes the symlink path -> target with its own mtime set to made.
-func link(t *testing.T, target, path string, made time.Time) {
+func link(t testing.TB, target, path string, made time.Time) {
 	t.Helper()
 	if err := os.Symlink(target, path); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func link(t *testing.T, target, path string, made time.Time) {
 }
 
 // writeRRD creates a gmetad-shaped RRD whose last update is last.
-func writeRRD(t *testing.T, path string, summary bool, last time.Time) {
+func writeRRD(t testing.TB, path string, summary bool, last time.Time) {
 	t.Helper()
 	_, rras, err := rrdstore.ParseDefs([]string{"RRA:AVERAGE:0.5:1:20"}, 15)
 	if err != nil {

@@ -29,9 +29,10 @@ type Tree struct {
 	// Links are every system's links to a host directory, in no order.
 	Links []Link
 	// HostLast is the newest update among a host's RRDs and SystemLast
-	// among a system's summary RRDs; a name missing means unknown. Scan
-	// fills them only for the hosts linked from two systems or more, and
-	// their systems.
+	// among a system's summary RRDs, or, when Scan finds one, any update
+	// at or after the newest link concerned, which settles every link;
+	// a name missing means unknown. Scan fills them only for the hosts
+	// linked from two systems or more, and their systems.
 	HostLast, SystemLast map[string]time.Time
 	// Errors are the directories and files that could not be read; what
 	// they hold is left out.
@@ -122,27 +123,38 @@ func (t *Tree) readLast(root, lpar string) {
 	for _, l := range t.Links {
 		count[l.Host]++
 	}
-	hosts, systems := map[string]bool{}, map[string]bool{}
+	// The newest link of each host and into each system: a file updated
+	// at or after it answers every question Rebuild asks.
+	hosts, systems := map[string]time.Time{}, map[string]time.Time{}
 	for _, l := range t.Links {
 		if count[l.Host] >= 2 {
-			hosts[l.Host], systems[l.System] = true, true
+			hosts[l.Host] = later(hosts[l.Host], l.Made)
+			systems[l.System] = later(systems[l.System], l.Made)
 		}
 	}
-	for h := range hosts {
-		if last, ok := t.newest(filepath.Join(root, lpar, h)); ok {
+	for h, need := range hosts {
+		if last, ok := t.newest(filepath.Join(root, lpar, h), need); ok {
 			t.HostLast[h] = last
 		}
 	}
-	for s := range systems {
-		if last, ok := t.newest(filepath.Join(root, s, summaryDir)); ok {
+	for s, need := range systems {
+		if last, ok := t.newest(filepath.Join(root, s, summaryDir), need); ok {
 			t.SystemLast[s] = last
 		}
 	}
 }
 
-// newest returns the newest last update among the RRD files of dir; ok is
-// false when none could be read.
-func (t *Tree) newest(dir string) (last time.Time, ok bool) {
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// newest returns the newest last update among the RRD files of dir, or
+// the first one found at or after enough, which is all the caller needs
+// to know; ok is false when no file could be read.
+func (t *Tree) newest(dir string, enough time.Time) (last time.Time, ok bool) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -161,6 +173,9 @@ func (t *Tree) newest(dir string) (last time.Time, ok bool) {
 		}
 		if tm := time.Unix(sec, usec*1000); !ok || tm.After(last) {
 			last, ok = tm, true
+		}
+		if !last.Before(enough) {
+			break
 		}
 	}
 	return last, ok
