@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -25,7 +26,11 @@ const maxTreeCheckLine = 1 << 20
 func ReadTreeCheck(path string) (*TreeCheck, error) {
 	tc := &TreeCheck{Path: path, ByRule: map[string]int{}}
 	err := readTreeCheck(tc, path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// The normal state between installing and the first nightly run.
+		tc.Err = "no report yet: the nightly check has not run (ganglia-lpm-check.timer)"
+	case err != nil:
 		tc.Err = err.Error()
 	}
 	return tc, err
