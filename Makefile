@@ -16,11 +16,12 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/ ./cmd/...
 
 # The main job on its embedded default: gmetad in the foreground, one
-# cluster "unspecified" on UDP and TCP 8649, XML on 8651 and 8652.
+# cluster "unspecified" on UDP and TCP 8649, XML on 8651 and 8652, the web
+# interface on 8650.
 run: build
 	@echo "make run: starting gmetad on its embedded default (bin/gmetad -f --embedded): cluster \"unspecified\" listens on UDP and TCP 8649."
 	@echo "make run: feed it from a gmond (udp_send_channel { host = 127.0.0.1  port = 8649 }) or run: $(BIN)/ganglia-loadgen -hosts 5 -target 127.0.0.1:8649"
-	@echo "make run: XML of the grid on tcp 127.0.0.1:8651 (nc 127.0.0.1 8651), queries and /status on 8652; RRDs in ./gmetad-data/rrds (/var/lib/ganglia/rrds as root); Ctrl-C stops."
+	@echo "make run: XML of the grid on tcp 127.0.0.1:8651 (nc 127.0.0.1 8651), queries and /status on 8652; web interface on http://127.0.0.1:8650/; RRDs in ./gmetad-data/rrds (/var/lib/ganglia/rrds as root); Ctrl-C stops."
 	$(BIN)/gmetad -f --embedded
 
 # The whole suite: formatting, vet, unit + interop tests with the race
