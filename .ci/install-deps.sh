@@ -5,8 +5,8 @@
 # never by name, so nothing else on the machine is touched.
 set -euo pipefail
 
-packages=(ganglia-monitor gmetad rrdtool rrdcached librrd-dev netcat-openbsd chromium)
-daemons='^(gmond|gmetad|rrdcached)$'
+packages=(ganglia-monitor gmetad rrdtool rrdcached librrd-dev netcat-openbsd chromium ganglia-webfrontend php-cli)
+daemons='^(gmond|gmetad|rrdcached|apache2|htcacheclean)$' # ganglia-webfrontend pulls in apache2
 
 missing=()
 for p in "${packages[@]}"; do
