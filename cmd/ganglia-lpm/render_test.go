@@ -1,9 +1,13 @@
+//go:build linux
+
+// The sysroot fixtures are Linux trees: identity.Read looks at /proc only
+// when runtime.GOOS is linux, so these tests build there only.
+
 package main
 
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,17 +16,6 @@ import (
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmond/conf"
 )
-
-const renderMapping = "testdata/render/lpm.toml"
-
-// linuxSysroots skips tests whose identity fixtures are Linux trees:
-// identity.Read looks at /proc only when runtime.GOOS is linux.
-func linuxSysroots(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skipf("the sysroot fixtures are Linux trees; identity.Read on %s reads other sources", runtime.GOOS)
-	}
-}
 
 // renderTo runs render for the fixture machine sysroot with extra flags,
 // writing out, and returns the result with dir written as $TMP.
@@ -48,7 +41,6 @@ func readText(t *testing.T, path string) string {
 // TestRenderGolden renders the default template for two managed systems
 // and a non-Power host, then renders again: the second run changes nothing.
 func TestRenderGolden(t *testing.T) {
-	linuxSysroots(t)
 	for _, machine := range []string{"p9", "p10", "x86"} {
 		t.Run(machine, func(t *testing.T) {
 			dir := t.TempDir()
@@ -92,7 +84,6 @@ func countingRestart(t *testing.T, dir string) (cmd string, runs func() int) {
 // command runs once per change of the file, never when it is up to date,
 // and the file keeps its mode, owner and symbolic link.
 func TestRenderRestartsOnlyOnChange(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real.conf")
 	out := filepath.Join(dir, "gmond.conf")
@@ -147,7 +138,6 @@ func TestRenderRestartsOnlyOnChange(t *testing.T) {
 // with the command's output and put the previous file back, so the next
 // run (from the next hook or boot) tries again.
 func TestRenderRestartFails(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "gmond.conf")
 	if r := renderTo(t, dir, out, renderMapping, "p9"); r.code != exitOK {
@@ -177,7 +167,6 @@ func TestRenderRestartFails(t *testing.T) {
 // TestRenderNothingWritten covers every refusal: the file stays as it was
 // and the restart command never runs.
 func TestRenderNothingWritten(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	badTemplate := filepath.Join(dir, "bad.tmpl")
 	if err := os.WriteFile(badTemplate, []byte("globals {\n  mute = {{.Port}}\n}\n"), 0o644); err != nil {
@@ -218,7 +207,6 @@ func TestRenderNothingWritten(t *testing.T) {
 // TestRenderUnmappedChassis: a Power chassis missing from the mapping gets
 // the [default] entry, and stock's location.
 func TestRenderUnmappedChassis(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "gmond.conf")
 	r := renderTo(t, dir, out, "testdata/render/p9only.toml", "p10")
@@ -235,7 +223,6 @@ func TestRenderUnmappedChassis(t *testing.T) {
 }
 
 func TestRenderCustomTemplate(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	tmpl := filepath.Join(dir, "mine.tmpl")
 	text := "# {{.Identity.PartitionName}} #{{.Identity.PartitionNumber}} {{.Source}}\n" +
@@ -255,7 +242,6 @@ func TestRenderCustomTemplate(t *testing.T) {
 // background leaves it holding the output pipe; render must not wait for
 // that daemon to end.
 func TestRenderRestartLeavesDaemon(t *testing.T) {
-	linuxSysroots(t)
 	dir := t.TempDir()
 	pidfile := filepath.Join(dir, "daemon.pid")
 	t.Cleanup(func() {

@@ -36,7 +36,7 @@ func loadDebian(t *testing.T) *Config {
 	t.Helper()
 	data, err := os.ReadFile(debianConf)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not installed (Debian package ganglia-monitor; make test installs it)", debianConf)
+		t.Fatalf("%s not installed: run make deps (Debian package ganglia-monitor)", debianConf)
 	}
 	if err != nil {
 		t.Fatal(err)
