@@ -48,7 +48,7 @@ var agentThirdParty = []string{
 
 // testOnly packages exist to drive stock daemons and a browser from tests;
 // production code must never link them.
-var testOnly = []string{"internal/stockganglia", "internal/browser"}
+var testOnly = []string{"internal/stockganglia", "internal/browser", "internal/lpmscenario"}
 
 type listedPackage struct {
 	ImportPath string
