@@ -127,10 +127,19 @@ func (s *session) flushAndLast() {
 func (s *session) checkStats(before map[string]uint64) {
 	s.t.Helper()
 	after := s.stats()
-	want := map[string]uint64{"UpdatesReceived": 8, "FlushesReceived": 2, "UpdatesWritten": 2, "DataSetsWritten": 7}
+	want := map[string]uint64{"UpdatesReceived": 8, "FlushesReceived": 2}
 	for k, n := range want {
 		if got := after[k] - before[k]; got != n {
 			s.t.Errorf("STATS %s moved by %d, want %d (before %v, after %v)", k, got, n, before, after)
+		}
+	}
+	// The write counters depend on how rrdcached's queue threads meet
+	// the two flushes (one CI run saw 1 write of 5 values instead of 2 of
+	// 7), so they are only checked to move within bounds here; what was
+	// written is checked value by value against rrdtool afterwards.
+	for k, most := range map[string]uint64{"UpdatesWritten": 2, "DataSetsWritten": 7} {
+		if got := after[k] - before[k]; got < 1 || got > most {
+			s.t.Errorf("STATS %s moved by %d, want 1 to %d (before %v, after %v)", k, got, most, before, after)
 		}
 	}
 }
