@@ -2,12 +2,13 @@
 // under PHP 8's built-in web server for tests, against a gmetad given by its
 // interactive port and RRD root: ours or the stock one.
 //
-// ganglia-web needs five small fixes to run on PHP 8 (docs/ganglia-web.md):
-// Start applies the four source fixes to a private copy of the installed
-// application as exact text replacements, failing loudly when one no longer
-// matches (the package changed), and gives PHP the auto_prepend_file that
-// ganglia-lpm ships for the fifth (templates.GangliaWebPHP8Prepend). The
-// installed copy is never written.
+// ganglia-web needs small fixes to run on PHP 8 (docs/ganglia-web.md). Start
+// applies the source fixes to a private copy of the installed application
+// as exact text replacements, failing loudly when one no longer matches
+// (the package changed), and gives PHP the auto_prepend_file ganglia-lpm
+// ships for the rest (templates.GangliaWebPHP8Prepend). The installed copy
+// is never written. The fixes are those of the shipped patch,
+// templates/ganglia-web/php8.patch, which a test checks.
 //
 // It is a test-only helper like internal/stockganglia: every entry point
 // takes a testing.TB, failures end the calling test, a missing package fails
