@@ -68,6 +68,17 @@ bench-gmetad:
 bench-gmond:
 	$(GO) test -count=1 -tags gmondbench -run '^TestFootprintVsStock$$' -v -timeout 2h ./cmd/gmond -footprint.for=$${GMOND_FOR:-10m}
 
+# Side by side with stock Ganglia (internal/fleetbench, TestCompare): for each
+# size of FLEET_SIZES (1000,5000,10000 by default), our gmetad, Debian's collector
+# gmonds + gmetad, and the same with rrdcached, under one simulated fleet, each
+# measured over FLEET_WINDOW (2m); then bench-rrd's and bench-gmond's tests
+# (GMOND_FOR=3m). Prints the table, writes docs/BENCHMARKS.md and
+# docs/bench-cpu-per-million.png; fails unless every run completed. About 1.5 h
+# on 2 cores, up to ~4.5 GB in TMPDIR at a time.
+.PHONY: bench-compare
+bench-compare:
+	$(GO) test -count=1 -tags fleetbench -run '^TestCompare$$' ./internal/fleetbench -v -timeout 4h
+
 # Every fuzz target in the tree, one after the other, FUZZTIME each.
 fuzz:
 	@grep -rn --include='*_test.go' '^func Fuzz' . | \
