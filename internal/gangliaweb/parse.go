@@ -33,6 +33,7 @@ var (
 		`.*?Hosts down:</td><td align=left><B>(\d+)</B>`)
 	nodeMenu  = regexp.MustCompile(`(?s)<select name="h"[^>]*><option value="">--Choose a Node</option>(.*?)</select>`)
 	option    = regexp.MustCompile(`<option value="([^"]*)"`)
+	downHost  = regexp.MustCompile(`(?s)<td class=down>\s*<b>\s*<a href=[^>]*>([^<]*)</a>`)
 	hostGraph = regexp.MustCompile(`(?s)<img src="\./graph\.php\?[^"]*"\s+class="host_[a-z]+_zoomable"\s+title="([^"]*)"`)
 )
 
@@ -85,6 +86,16 @@ func NodeMenu(page string) []string {
 func HostGraphs(page string) []string {
 	var hosts []string
 	for _, m := range hostGraph.FindAllStringSubmatch(page, -1) {
+		hosts = append(hosts, html.UnescapeString(strings.TrimSpace(m[1])))
+	}
+	return hosts
+}
+
+// DownHosts returns the hosts a cluster page shows as down (no heartbeat
+// for four times their TMAX), in page order; they have no graph.
+func DownHosts(page string) []string {
+	var hosts []string
+	for _, m := range downHost.FindAllStringSubmatch(page, -1) {
 		hosts = append(hosts, html.UnescapeString(strings.TrimSpace(m[1])))
 	}
 	return hosts
