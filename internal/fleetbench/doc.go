@@ -4,6 +4,9 @@
 // a few managed systems, and reports what the gmetad issue asks for: CPU
 // seconds per million stored RRD values, peak RSS, the time to read the
 // full XML dump, how long an RRD update takes to become readable, and
-// gaps in the files. TestFleet runs it; it is built only with -tags
-// fleetbench (make bench-gmetad).
+// gaps in the files. TestFleet runs it (make bench-gmetad); TestCompare
+// runs the same fleet through stock Ganglia too, Debian's collector
+// gmonds and gmetad, with and without rrdcached, and writes
+// docs/BENCHMARKS.md (make bench-compare). Both build only with -tags
+// fleetbench.
 package fleetbench
