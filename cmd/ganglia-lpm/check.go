@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -118,36 +117,14 @@ type checkOptions struct {
 // parseCheckArgs reads the command line; ok is false when check must stop
 // with code.
 func parseCheckArgs(stderr io.Writer, args []string) (opts checkOptions, asJSON bool, code int, ok bool) {
-	opts.Options = treecheck.DefaultOptions()
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
-	fs.StringVar(&opts.root, "root", "", "the RRD tree's root `directory` (gmetad.conf's rrd_rootdir), required")
-	fs.StringVar(&opts.LPARDir, "lpar-dir", opts.LPARDir, "`name` of the per-host directory under the root (the mapping's lpar_dir)")
+	tf := addTreeFlags(fs, &opts)
 	fs.BoolVar(&opts.Fix, "fix", false, "repair what can be repaired safely now")
 	fs.BoolVar(&asJSON, "json", false, "print JSON Lines: one object per finding, then a summary")
-	user := fs.String("user", "", "the `user` gmetad writes as (default: the owner of the root directory)")
-	fs.BoolVar(&opts.CaseSensitiveHostnames, "case-sensitive-hostnames", true,
-		"gmetad.conf's case_sensitive_hostnames: when false, host directories are compared and named in lower case")
-	rest, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return opts, false, exitOK, false
-	case err != nil:
-		return opts, false, exitUsage, false
-	case len(rest) > 0:
-		return opts, false, checkUsageError(stderr, fmt.Sprintf("unexpected argument %q", rest[0])), false
-	case opts.root == "":
-		return opts, false, checkUsageError(stderr, "--root is required"), false
-	}
-	if *user != "" {
-		u, err := treecheck.LookupUser(*user)
-		if err != nil {
-			return opts, false, checkUsageError(stderr, fmt.Sprintf("--user %s: %v", *user, err)), false
-		}
-		opts.User = u
-	}
-	return opts, asJSON, exitOK, true
+	code, ok = tf.parse(args, func(msg string) int { return checkUsageError(stderr, msg) })
+	return opts, asJSON, code, ok
 }
 
 func checkUsageError(stderr io.Writer, msg string) int {

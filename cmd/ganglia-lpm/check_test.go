@@ -177,7 +177,7 @@ func TestCheckArgs(t *testing.T) {
 		{[]string{"check", "--root", dir, "extra"}, `unexpected argument "extra"`},
 		{[]string{"check", "--root", dir + "/missing"}, "ganglia-lpm check: lstat " + dir + "/missing: no such file or directory"},
 		{[]string{"check", "--root", dir, "--user", "no-such-user-here"}, "--user no-such-user-here: user: unknown user no-such-user-here"},
-		{[]string{"check", "--root", dir, "--lpar-dir", "a/b"}, `LPAR directory: invalid cluster name "a/b"`},
+		{[]string{"check", "--root", dir, "--lpar-dir", "a/b"}, `--lpar-dir: invalid cluster name "a/b"`},
 		{[]string{"check", "--bogus"}, "flag provided but not defined: -bogus"},
 	}
 	for _, tc := range tests {

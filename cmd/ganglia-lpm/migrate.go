@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore/treecheck"
 )
 
@@ -91,38 +90,13 @@ func migrateWith(ctx context.Context, e *env, args []string, deps migrateDeps) i
 // parseMigrateArgs reads the command line; ok is false when migrate must
 // stop with code.
 func parseMigrateArgs(stderr io.Writer, args []string) (opts checkOptions, dryRun bool, code int, ok bool) {
-	opts.Options = treecheck.DefaultOptions()
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, migrateUsage); fs.PrintDefaults() }
-	fs.StringVar(&opts.root, "root", "", "the RRD tree's root `directory` (gmetad.conf's rrd_rootdir), required")
-	fs.StringVar(&opts.LPARDir, "lpar-dir", opts.LPARDir, "`name` of the per-host directory under the root (the mapping's lpar_dir)")
+	tf := addTreeFlags(fs, &opts)
 	fs.BoolVar(&dryRun, "dry-run", false, "print the plan and stop; change nothing")
-	user := fs.String("user", "", "the `user` gmetad writes as (default: the owner of the root directory)")
-	fs.BoolVar(&opts.CaseSensitiveHostnames, "case-sensitive-hostnames", true,
-		"gmetad.conf's case_sensitive_hostnames: when false, host directories are compared and named in lower case")
-	rest, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return opts, false, exitOK, false
-	case err != nil:
-		return opts, false, exitUsage, false
-	case len(rest) > 0:
-		return opts, false, migrateUsageError(stderr, fmt.Sprintf("unexpected argument %q", rest[0])), false
-	case opts.root == "":
-		return opts, false, migrateUsageError(stderr, "--root is required"), false
-	}
-	if err := rrdstore.ValidateName(rrdstore.NameKindCluster, opts.LPARDir, opts.MaxNameLen); err != nil {
-		return opts, false, migrateUsageError(stderr, fmt.Sprintf("--lpar-dir: %v", err)), false
-	}
-	if *user != "" {
-		u, err := treecheck.LookupUser(*user)
-		if err != nil {
-			return opts, false, migrateUsageError(stderr, fmt.Sprintf("--user %s: %v", *user, err)), false
-		}
-		opts.User = u
-	}
-	return opts, dryRun, exitOK, true
+	code, ok = tf.parse(args, func(msg string) int { return migrateUsageError(stderr, msg) })
+	return opts, dryRun, code, ok
 }
 
 func migrateUsageError(stderr io.Writer, msg string) int {
