@@ -23,10 +23,10 @@ type Source struct {
 }
 
 var (
-	frontSource = regexp.MustCompile(`(?s)<td class=(grid|cluster) colspan="3">\s*<a href="[^"]*"><strong>([^<]*)</strong>` +
-		`.*?CPUs Total:</td><td align="left"><B>(\d+)</B>` +
-		`.*?Hosts up:</td><td align="left"><B>(\d+)</B>` +
-		`.*?Hosts down:</td><td align="left"><B>(\d+)</B>`)
+	frontSource     = regexp.MustCompile(`<td class=(grid|cluster) colspan="3">\s*<a href="[^"]*"><strong>([^<]*)</strong>`)
+	frontCPUs       = regexp.MustCompile(`CPUs Total:</td><td align="left"><B>(\d*)</B>`)
+	frontUp         = regexp.MustCompile(`Hosts up:</td><td align="left"><B>(\d*)</B>`)
+	frontDown       = regexp.MustCompile(`Hosts down:</td><td align="left"><B>(\d*)</B>`)
 	clusterOverview = regexp.MustCompile(`(?s)<div id="cluster_overview">` +
 		`.*?CPUs Total:</td><td align=left><B>(\d+)</B>` +
 		`.*?Hosts up:</td><td align=left><B>(\d+)</B>` +
@@ -38,18 +38,32 @@ var (
 )
 
 // FrontSources parses the front page (the grid view): the grid's overview
-// and every cluster's, in page order.
+// and every cluster's, in page order. An empty figure (a cluster without
+// hosts has no cpu_num sum) reads as 0.
 func FrontSources(page string) ([]Source, error) {
-	var out []Source
-	for _, m := range frontSource.FindAllStringSubmatch(page, -1) {
-		s := Source{Name: html.UnescapeString(m[2]), Grid: m[1] == "grid"}
-		s.CPUs, _ = strconv.Atoi(m[3])
-		s.Up, _ = strconv.Atoi(m[4])
-		s.Down, _ = strconv.Atoi(m[5])
-		out = append(out, s)
-	}
-	if len(out) == 0 {
+	starts := frontSource.FindAllStringSubmatchIndex(page, -1)
+	if len(starts) == 0 {
 		return nil, fmt.Errorf("no grid or cluster overview in the front page")
+	}
+	var out []Source
+	for i, m := range starts {
+		end := len(page)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		block := page[m[1]:end]
+		s := Source{Name: html.UnescapeString(page[m[4]:m[5]]), Grid: page[m[2]:m[3]] == "grid"}
+		for _, f := range []struct {
+			re  *regexp.Regexp
+			dst *int
+		}{{frontCPUs, &s.CPUs}, {frontUp, &s.Up}, {frontDown, &s.Down}} {
+			v := f.re.FindStringSubmatch(block)
+			if v == nil {
+				return nil, fmt.Errorf("front page: %s: no %q", s.Name, f.re)
+			}
+			*f.dst, _ = strconv.Atoi(v[1])
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }

@@ -67,16 +67,25 @@ func TestFrontSources(t *testing.T) {
     <a href="./?c=P%26Q"><strong>P&amp;Q</strong></a> <FONT SIZE="-2">(physical view)</FONT>
  <tr><td>CPUs Total:</td><td align="left"><B>6</B></td></tr>
  <tr><td width="80%">Hosts up:</td><td align="left"><B>2</B></td></tr>
- <tr><td>Hosts down:</td><td align="left"><B>1</B></td></tr>`
+ <tr><td>Hosts down:</td><td align="left"><B>1</B></td></tr>
+  <td class=cluster colspan="3">
+    <a href="./?c=Empty"><strong>Empty</strong></a>
+ <tr><td>CPUs Total:</td><td align="left"><B></B></td></tr>
+ <tr><td width="80%">Hosts up:</td><td align="left"><B>0</B></td></tr>
+ <tr><td>Hosts down:</td><td align="left"><B>0</B></td></tr>`
 	got, err := FrontSources(page)
 	want := []Source{
 		{Name: "G Grid (2 sources)", Grid: true, Summary: Summary{6, 2, 1}},
 		{Name: "P&Q", Summary: Summary{6, 2, 1}},
+		{Name: "Empty"},
 	}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("FrontSources = %+v, %v; want %+v", got, err, want)
 	}
 	if _, err := FrontSources("<html></html>"); err == nil {
 		t.Error("FrontSources of a page without overviews: no error")
+	}
+	if _, err := FrontSources(`<td class=cluster colspan="3"> <a href="x"><strong>C</strong>`); err == nil {
+		t.Error("FrontSources of an overview without figures: no error")
 	}
 }
