@@ -48,19 +48,24 @@ func TestLPMOurWeb(t *testing.T) {
 	began := time.Now()
 	s := lpmscenario.Start(t, lpmscenario.Options{NoStock: true})
 	s.WaitPlaced(t, lpmscenario.Ours)
-	placed := time.Now()
 
 	const mover = "lnxapp01"
 	if s.SystemOf(mover) != s.Systems[0].Name {
 		t.Fatalf("%s starts on %s, want %s", mover, s.SystemOf(mover), s.Systems[0].Name)
 	}
+	// Two whole steps after the first stored cpu_used (it needs two
+	// lparcfg reads, so it comes after the host is listed), then two
+	// after each move as gmetad saw it.
 	rrd := s.RRDPath(lpmscenario.Ours, "", mover, "cpu_used")
-	lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(placed, 2), stepWait)
+	created := lpmscenario.WaitRRD(t, rrd, 0, stepWait) // the file exists
+	first := lpmscenario.WaitRRD(t, rrd, created+1, stepWait)
+	lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(time.Unix(first, 0), 2), stepWait)
 	for _, to := range []string{s.Systems[1].Name, s.Systems[2].Name} {
 		m := s.Move(t, mover, to)
 		s.WaitHostIn(t, lpmscenario.Ours, mover, to)
-		t.Logf("%s listed under %s only, %v after its lparcfg changed", mover, to, time.Since(m.At).Round(time.Millisecond))
-		lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(m.At, 2), stepWait)
+		moved := time.Now()
+		t.Logf("%s listed under %s only, %v after its lparcfg changed", mover, to, moved.Sub(m.At).Round(time.Millisecond))
+		lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(moved, 2), stepWait)
 	}
 	live := time.Since(began)
 
