@@ -86,8 +86,9 @@ func TestLPMOurWeb(t *testing.T) {
 }
 
 // checkAPIMoves reads /api/moves: the scenario's moves, in order, each
-// noticed by gmetad within a collection interval (and a second) of the
-// fixture change.
+// noticed by gmetad within two collection intervals of the fixture change
+// (the gmond reads it every 5 s; cmd/gmond's TestLPMRetarget measures the
+// delay itself).
 func checkAPIMoves(t *testing.T, s *lpmscenario.Scenario) []apiMove {
 	t.Helper()
 	var got struct{ Moves []apiMove }
@@ -101,8 +102,8 @@ func checkAPIMoves(t *testing.T, s *lpmscenario.Scenario) []apiMove {
 	for i, m := range got.Moves {
 		w := want[i]
 		lag := m.Time.Sub(w.At)
-		if m.Host != w.LPAR || m.From != w.From || m.To != w.To || lag < -time.Second || lag > 7*time.Second {
-			t.Errorf("/api/moves[%d] = %+v, want %s from %s to %s within 7 s after %v", i, m, w.LPAR, w.From, w.To, w.At)
+		if m.Host != w.LPAR || m.From != w.From || m.To != w.To || lag < -time.Second || lag > 10*time.Second {
+			t.Errorf("/api/moves[%d] = %+v, want %s from %s to %s within 10 s after %v", i, m, w.LPAR, w.From, w.To, w.At)
 		}
 	}
 	return got.Moves

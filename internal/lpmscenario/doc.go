@@ -14,6 +14,19 @@
 // from a socket bound to the datagram's source IP (any 127/8 address is
 // local on Linux), and relays metadata requests back to the agent.
 //
+// A test drives it like this:
+//
+//	s := lpmscenario.Start(t, lpmscenario.Options{})
+//	s.WaitPlaced(t, lpmscenario.Ours)       // every LPAR listed where it runs
+//	m := s.Move(t, "lnxapp01", s.Systems[1].Name)
+//	s.WaitHostIn(t, lpmscenario.Ours, "lnxapp01", m.To)
+//	rrd := s.RRDPath(lpmscenario.Ours, "", "lnxapp01", "cpu_used")
+//	lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(time.Now(), 2), time.Minute)
+//
+// and then reads s.OurWeb, s.OurInteractive and s.OurRRDRoot (ganglia-web's
+// gmetad port and RRD root), or the same of the stock pipeline, and leaves
+// its screenshots in s.ArtifactsDir.
+//
 // It is a test-only package like internal/stockganglia: every entry point
 // takes a testing.TB, failures end the calling test, every process it starts
 // is stopped by PID when the test ends, and a missing stock binary fails the
