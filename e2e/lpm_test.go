@@ -53,13 +53,15 @@ func TestLPMOurWeb(t *testing.T) {
 	if s.SystemOf(mover) != s.Systems[0].Name {
 		t.Fatalf("%s starts on %s, want %s", mover, s.SystemOf(mover), s.Systems[0].Name)
 	}
-	// Two whole steps after the first stored cpu_used (it needs two
-	// lparcfg reads, so it comes after the host is listed), then two
-	// after each move as gmetad saw it.
+	// Whole steps after the first stored cpu_used (it needs two lparcfg
+	// reads, so it comes after the host is listed), then two after each
+	// move as gmetad saw it.
 	rrd := s.RRDPath(lpmscenario.Ours, "", mover, "cpu_used")
 	created := lpmscenario.WaitRRD(t, rrd, 0, stepWait) // the file exists
 	first := lpmscenario.WaitRRD(t, rrd, created+1, stepWait)
-	lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(time.Unix(first, 0), 2), stepWait)
+	// Three steps, not two: the move lands inside a step, and that row
+	// is in no stay wholly, so two would leave one whole row before it.
+	lpmscenario.WaitRRD(t, rrd, lpmscenario.StepAfter(time.Unix(first, 0), 3), stepWait)
 	for _, to := range []string{s.Systems[1].Name, s.Systems[2].Name} {
 		m := s.Move(t, mover, to)
 		s.WaitHostIn(t, lpmscenario.Ours, mover, to)
