@@ -33,7 +33,7 @@ type apiMove struct {
 	Host, From, To string
 }
 
-// TestLPMOurWeb: after two whole RRD steps of data, lnxapp01 moves from the
+// TestLPMOurWeb: after three RRD steps of data, lnxapp01 moves from the
 // first managed system to the second and, two steps later, to the third;
 // two steps after that every page of our web interface loads in Chromium
 // with a clean console and every image drawn; the timeline, the grid page
