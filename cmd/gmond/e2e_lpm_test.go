@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ collection_group {
   collect_once = yes
   time_threshold = 20
   metric { name = "heartbeat" }
+  metric { name = "location" }
 }
 collection_group {
   collect_every = 1
@@ -99,6 +101,11 @@ func TestLPMRetarget(t *testing.T) {
 		t.Errorf("first packet at the new port is %s/%s, want metadata", first.ID, first.Name)
 	}
 	checkMetadataFirst(t, "P10-B", after)
+	// location sits in a collect_once group, as in Debian's gmond.conf:
+	// it must still be read again and carry the new chassis.
+	if !slices.ContainsFunc(after, isString("location", chassisB)) {
+		after = append(after, sysB.until(5*time.Second, "location of the new chassis", isString("location", chassisB))...)
+	}
 
 	// A later sample on the new frame gives normal rates again.
 	t2 := strings.NewReplacer("purr=48243905372416", "purr=48256193372416",

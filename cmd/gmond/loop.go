@@ -98,6 +98,7 @@ func (a *agent) moved() {
 	a.retarget()
 	if a.sched != nil {
 		a.sched.ResetBaselines()
+		a.sched.Recollect() // location, serial_num... sit in collect_once groups
 		a.sched.ResendMetadata()
 	}
 }

@@ -35,6 +35,17 @@ func (s *Scheduler) ResendMetadata() {
 	s.pend.mu.Unlock()
 }
 
+// Recollect makes every group, collect_once groups included, collect at
+// the next Tick. After an LPM move the values that describe the frame
+// (location, serial_num, model_name, cpu_in_machine, ...) change, and stock
+// configurations keep them in collect_once groups that would otherwise
+// never be read again.
+func (s *Scheduler) Recollect() {
+	s.pend.mu.Lock()
+	s.pend.recollect = true
+	s.pend.mu.Unlock()
+}
+
 // SetHost changes the host name sent in messages from the next Tick on.
 // Under override_hostname messages keep the spoof string. It does not
 // resend metadata (receivers key hosts by address, not by this field); call

@@ -116,16 +116,17 @@ type Scheduler struct {
 // pending is what other goroutines hand to the next Tick, and what Next
 // reads, under a lock that Tick never holds while calling out.
 type pending struct {
-	mu       sync.Mutex
-	known    map[string]struct{} // names bound in some group
-	names    []string
-	all      bool
-	host     string
-	hostSet  bool
-	start    time.Time // New's time; Next until the first Tick
-	ticked   bool
-	last     time.Time // the last Tick's time
-	earliest time.Time // earliest next collect or send after it
+	mu        sync.Mutex
+	known     map[string]struct{} // names bound in some group
+	names     []string
+	all       bool
+	recollect bool
+	host      string
+	hostSet   bool
+	start     time.Time // New's time; Next until the first Tick
+	ticked    bool
+	last      time.Time // the last Tick's time
+	earliest  time.Time // earliest next collect or send after it
 }
 
 // group is one collection group's configuration and schedule.

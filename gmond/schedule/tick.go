@@ -73,8 +73,8 @@ func (s *Scheduler) applyPending() {
 	p := &s.pend
 	p.mu.Lock()
 	s.names, p.names = p.names, s.names[:0]
-	all, host, hostSet := p.all, p.host, p.hostSet
-	p.all, p.hostSet = false, false
+	all, host, hostSet, recollect := p.all, p.host, p.hostSet, p.recollect
+	p.all, p.hostSet, p.recollect = false, false, false
 	p.mu.Unlock()
 
 	if hostSet && !s.spoof {
@@ -91,6 +91,9 @@ func (s *Scheduler) applyPending() {
 		}
 		if all {
 			g.nextSend = zeroTime
+		}
+		if recollect {
+			g.nextCollect = zeroTime
 		}
 		for _, name := range s.names {
 			if m := g.byName[name]; m != nil {
