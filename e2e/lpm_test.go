@@ -138,6 +138,11 @@ func (w *ourWeb) open(path, name string, height int) *browser.Page {
 		t.Errorf("%s: status %d", path, p.Status)
 	}
 	p.ExpectClean(t)
+	// Each graph is an SVG the server draws from an RRD; on a loaded
+	// machine some are still arriving when the load event fires.
+	p.Eval(t, `Promise.race([
+		Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.addEventListener("load", r); i.addEventListener("error", r); }))),
+		new Promise(r => setTimeout(r, 20000))])`)
 	broken := evalStrings(t, p, `[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)`)
 	if len(broken) > 0 {
 		t.Errorf("%s: images not drawn: %q", path, broken)
