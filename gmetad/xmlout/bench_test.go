@@ -98,7 +98,10 @@ func TestWriteFullAllocs(t *testing.T) {
 	WriteFull(io.Discard, big, fixtureNow) // warm the buffer pool
 	base := testing.AllocsPerRun(10, func() { WriteFull(io.Discard, small, fixtureNow) })
 	got := testing.AllocsPerRun(10, func() { WriteFull(io.Discard, big, fixtureNow) })
-	if got > base+0.5 || got > 1 {
+	// At most one allocation whatever the size: under -race sync.Pool
+	// drops puts at random, so the pooled buffer is sometimes made anew
+	// (one allocation, for the small snapshot as for the big one).
+	if got > 1 || base > 1 {
 		t.Errorf("WriteFull of 1000 hosts × 50 metrics: %.1f allocs (1 metric: %.1f), want ≤ 1 and no growth", got, base)
 	}
 	ans := testing.AllocsPerRun(10, func() { Answer(io.Discard, big, "GET /*/*/metric_07_bytes_in HTTP/1.0", fixtureNow) })
