@@ -82,7 +82,8 @@ func OursSide(r *Result) Side {
 		PeakRSS:  max(r.PeakRSS, r.PeakRSSAfterDumps), RSSBy: "gmetad " + mib(max(r.PeakRSS, r.PeakRSSAfterDumps)),
 		Lag:  lagFigures{P50: r.LagP50, Max: r.LagMax, Staleness: r.Staleness, Samples: r.LagSamples, Errors: r.LagErrors},
 		Gaps: r.Gaps, Dumps: r.Dumps, Drops: r.Drops, Warmup: r.Warmup, Settled: r.WarmupSettled, SentTotal: r.Sent}
-	s.Notes = append(s.Notes, "load average "+r.LoadStart+" → "+r.LoadEnd)
+	s.Notes = append(s.Notes, "load average "+r.LoadStart+" → "+r.LoadEnd,
+		fmt.Sprintf("gmetad CPU-s per dump %.2f", r.DumpCPU.Seconds()))
 	if r.Skipped > 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("%d RRD steps skipped (persister behind)", r.Skipped))
 	}

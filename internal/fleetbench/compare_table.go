@@ -169,7 +169,7 @@ type Goal struct {
 // (gmond + gmetad, every size), no gaps for ours at 10,000 hosts, and a
 // full XML dump ≤ 1/3 of stock gmetad's at 10,000 hosts.
 func Goals(runs []SizeRun) []Goal {
-	cpu := Goal{Name: "CPU-s per million stored values: ours ≤ 1/10 of stock gmond+gmetad", Met: true}
+	cpu := Goal{Name: "CPU-s per million stored values: ours ≤ 0.10× stock gmond+gmetad", Met: true}
 	var big *SizeRun
 	for i := range runs {
 		r := &runs[i]
@@ -180,14 +180,14 @@ func Goals(runs []SizeRun) []Goal {
 		q := r.Sides[0].CPUPerMillion() / st.CPUPerMillion()
 		cpu.Judged = true
 		cpu.Met = cpu.Met && q <= 0.1
-		cpu.Detail += fmt.Sprintf("%s hosts: %.2f / %.2f = 1/%.1f; ", sizeLabel(r.Hosts),
-			r.Sides[0].CPUPerMillion(), st.CPUPerMillion(), 1/q)
+		cpu.Detail += fmt.Sprintf("%s hosts: %.1f / %.1f = %.2f× stock; ", sizeLabel(r.Hosts),
+			r.Sides[0].CPUPerMillion(), st.CPUPerMillion(), q)
 		if r.Hosts == 10000 {
 			big = r
 		}
 	}
 	gaps := Goal{Name: "10,000 hosts × 50 metrics at 15 s: ours with no gaps"}
-	dump := Goal{Name: "full XML dump at 10,000 hosts: ours ≤ 1/3 of stock gmetad"}
+	dump := Goal{Name: "full XML dump at 10,000 hosts: ours ≤ 0.33× stock gmetad"}
 	if big != nil {
 		o := &big.Sides[0]
 		gaps.Judged = true
@@ -201,7 +201,7 @@ func Goals(runs []SizeRun) []Goal {
 		if st := big.side("stock"); st != nil && st.DumpMedian() > 0 {
 			q := o.DumpMedian().Seconds() / st.DumpMedian().Seconds()
 			dump.Judged, dump.Met = true, q <= 1.0/3
-			dump.Detail = fmt.Sprintf("%s / %s = 1/%.1f", shortDur(o.DumpMedian()), shortDur(st.DumpMedian()), 1/q)
+			dump.Detail = fmt.Sprintf("%s / %s = %.2f× stock", shortDur(o.DumpMedian()), shortDur(st.DumpMedian()), q)
 		}
 	}
 	cpu.Detail = strings.TrimSuffix(cpu.Detail, "; ")

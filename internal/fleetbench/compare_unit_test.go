@@ -54,7 +54,7 @@ func TestGoals(t *testing.T) {
 			t.Errorf("goal %q: judged %v met %v, want met %v (%s)", g[i].Name, g[i].Judged, g[i].Met, want, g[i].Detail)
 		}
 	}
-	if !strings.Contains(g[0].Detail, "1/20.0") || !strings.Contains(g[2].Detail, "1/2.0") {
+	if !strings.Contains(g[0].Detail, "= 0.05× stock") || !strings.Contains(g[2].Detail, "= 0.50× stock") {
 		t.Errorf("details: %q, %q", g[0].Detail, g[2].Detail)
 	}
 	runs[0].Sides[0].Gaps.Interior = 1
