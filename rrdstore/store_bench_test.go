@@ -69,3 +69,37 @@ func TestStoreUpdateDoesNotAllocate(t *testing.T) {
 		t.Errorf("Update allocates %.1f times per call", allocs)
 	}
 }
+
+// BenchmarkStoreOverflow is gmetad's pattern with a fleet larger than
+// MaxOpen: every round updates each of 2,000 files once and flushes, while
+// only 256 files may stay open, so an LRU never finds the file it needs
+// and each flush opens and closes its file. One op is one update.
+func BenchmarkStoreOverflow(b *testing.B) {
+	const files = 2000
+	paths := storeFiles(b, b.TempDir(), files)
+	var args [2][]string // host files, summary files (two DS)
+	for k := range 1 << 12 {
+		args[0], args[1] = append(args[0], hostArg(0, k+1)), append(args[1], hostArg(1, k+1))
+	}
+	s := openTestStore(b, StoreOptions{FlushInterval: time.Hour, MaxPending: 1 << 20, MaxOpen: 256})
+	b.ReportAllocs()
+	for n := 0; b.Loop(); n++ {
+		k, i := n/files, n%files
+		if k == len(args[0]) {
+			b.Fatal("out of update times: raise len(args)")
+		}
+		if err := s.Update(paths[i], args[i%2][k]); err != nil {
+			b.Fatal(err)
+		}
+		if i == files-1 {
+			if err := s.FlushAll(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := s.FlushAll(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	st := s.Stats()
+	b.ReportMetric(float64(st.Opens)/float64(st.Flushes), "opens/flush")
+}

@@ -18,10 +18,17 @@ import (
 // land in the page cache at once, so readers see them as they would see a
 // pwrite, and kill -9 cannot lose them. Without a mapping (other systems,
 // or mmap failing) the file is read and written with pread and pwrite.
+//
+// A file is mapped only from its second flush out of the cache on: when a
+// fleet has more files than the cache holds, each flush opens its file
+// afresh, and mapping and unmapping it then costs more than it saves
+// (munmap of a multi-threaded process flushes the TLB of every CPU it ran
+// on): BenchmarkStoreOverflow, 30 µs an update mapped on every open.
 type storeFile struct {
-	r   *rrdFile
-	id  os.FileInfo
-	mem []byte
+	r      *rrdFile
+	id     os.FileInfo
+	mem    []byte
+	reused bool // taken from the cache: it stays open between flushes
 }
 
 func openStoreFile(path string) (*storeFile, error) {
@@ -65,7 +72,9 @@ func (sf *storeFile) load() (err error) {
 		if err := r.load(); err != nil {
 			return err
 		}
-		sf.remap()
+		if sf.reused {
+			sf.remap()
+		}
 		return nil
 	}
 	defer sf.catchFault(&err)

@@ -165,6 +165,7 @@ func (s *Store) checkout(e *entry) (*storeFile, error) {
 	sf := s.cache.take(e)
 	if sf != nil {
 		if !sf.replaced() {
+			sf.reused = true
 			return sf, nil
 		}
 		s.cache.drop(sf)
