@@ -43,11 +43,11 @@ func (s *Store) tick() time.Duration {
 }
 
 // flushDue schedules every file that joined its shard's timer queue at
-// least FlushInterval before now. The timer queue is in joining order, and
+// least flushInterval before now. The timer queue is in joining order, and
 // a file joins when its first pending update arrives, so no update waits
 // longer than FlushInterval plus a tick (and the flushes ahead of it).
 func (s *Store) flushDue(now time.Time) {
-	limit := now.Add(-s.opts.FlushInterval)
+	limit := now.Add(-s.flushInterval())
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
@@ -61,6 +61,15 @@ func (s *Store) flushDue(now time.Time) {
 		}
 		sh.mu.Unlock()
 	}
+}
+
+// flushInterval is how long updates wait: FlushInterval, or
+// OverflowFlushInterval once the Store writes more files than stay open.
+func (s *Store) flushInterval() time.Duration {
+	if s.known.Load() > int64(s.opts.MaxOpen) {
+		return s.opts.OverflowFlushInterval
+	}
+	return s.opts.FlushInterval
 }
 
 // flushResult is what one flush did, for settle.

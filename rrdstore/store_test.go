@@ -178,6 +178,42 @@ func TestStoreFlushInterval(t *testing.T) {
 	}
 }
 
+// TestStoreOverflowFlushInterval: while the Store writes no more files
+// than MaxOpen, updates wait FlushInterval; once it writes more, they wait
+// OverflowFlushInterval.
+func TestStoreOverflowFlushInterval(t *testing.T) {
+	paths := storeFiles(t, t.TempDir(), 3)
+	clock := &fakeClock{now: time.Unix(T0, 0)}
+	s := openTestStore(t, StoreOptions{FlushInterval: time.Minute, OverflowFlushInterval: 4 * time.Minute,
+		MaxOpen: 2, Workers: 1, Now: clock.Now})
+	for i := range 2 {
+		s.Update(paths[i], hostArg(i, 1))
+	}
+	s.flushDue(clock.advance(time.Minute))
+	for i := range 2 {
+		waitFlushed(t, s, paths[i])
+		checkLast(t, paths[i], T0+15)
+	}
+
+	for i := range 3 { // a third file: more than MaxOpen
+		s.Update(paths[i], hostArg(i, 2))
+	}
+	s.flushDue(clock.advance(3*time.Minute + 59*time.Second))
+	for i := range 3 {
+		if s.entryOf(paths[i]).isBusy() {
+			t.Fatalf("%s flushed before OverflowFlushInterval", paths[i])
+		}
+	}
+	if st := s.Stats(); st.Flushes != 2 || st.Pending != 3 {
+		t.Fatalf("stats %+v, want 2 flushes and 3 updates pending", st)
+	}
+	s.flushDue(clock.advance(time.Second))
+	for i := range 3 {
+		waitFlushed(t, s, paths[i])
+		checkLast(t, paths[i], T0+30)
+	}
+}
+
 // TestStoreNowArgument: "N" and negative times take the time of the
 // Update call, not of the flush.
 func TestStoreNowArgument(t *testing.T) {

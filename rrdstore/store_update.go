@@ -28,6 +28,7 @@ func (s *Store) Update(path string, args ...string) error {
 	if e == nil {
 		e = &entry{path: path, sh: sh}
 		sh.files[path] = e
+		s.known.Add(1)
 	}
 	ok, err := args, error(nil)
 	if e.nds > 0 {

@@ -108,10 +108,11 @@ func (a *app) openWriter() (persist.Writer, error) {
 	}
 	if addr == "" {
 		st, err := rrdstore.OpenStore(rrdstore.StoreOptions{FlushInterval: a.cfg.RRDFlushInterval,
-			MaxOpen: a.cfg.RRDMaxOpen, Logger: a.log})
+			OverflowFlushInterval: a.cfg.RRDOverflowFlushInterval, MaxOpen: a.cfg.RRDMaxOpen, Logger: a.log})
 		if err != nil {
 			return nil, fmt.Errorf("RRD store: %w", err)
 		}
+		a.store = st
 		return st, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), rrdcachedDialTimeout)

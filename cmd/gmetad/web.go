@@ -31,12 +31,21 @@ func (a *app) bindWeb(allow func(netip.Addr) bool) error {
 		root = a.cfg.RRDRootDir
 	}
 	srv, err := web.New(a.cfg.WebAddress, web.Options{Source: &webSource{a: a}, RRDRoot: root,
-		LPARDir: lparDir(a.mapping), Now: a.env.now, Logger: a.log, Allow: allow})
+		LPARDir: lparDir(a.mapping), FlushRRD: a.flushRRD, Now: a.env.now, Logger: a.log, Allow: allow})
 	if err != nil {
 		return fmt.Errorf("web_address: %w", err)
 	}
 	a.web = srv
 	return nil
+}
+
+// flushRRD writes what our store still buffers for path before the web
+// interface reads it; with rrdcached or no RRDs there is nothing to do.
+func (a *app) flushRRD(ctx context.Context, path string) error {
+	if a.store == nil {
+		return nil
+	}
+	return a.store.Flush(ctx, path)
 }
 
 // serveWeb serves the web interface until shutdown.

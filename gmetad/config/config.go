@@ -4,6 +4,8 @@ import (
 	"os"
 	"slices"
 	"time"
+
+	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 )
 
 // Stock gmetad 3.7.2 compiled-in defaults (gmetad/conf.c.in set_defaults,
@@ -121,7 +123,10 @@ type Extensions struct {
 	// rrd_rootdir (DefaultCheckReportFor).
 	CheckReport      string        `json:"check_report"`
 	RRDFlushInterval time.Duration `json:"rrd_flush_interval"`
-	RRDMaxOpen       int           `json:"rrd_max_open"` // open RRD files kept, 0 = automatic
+	// RRDOverflowFlushInterval replaces RRDFlushInterval while gmetad
+	// writes more RRD files than it keeps open (rrd_max_open).
+	RRDOverflowFlushInterval time.Duration `json:"rrd_overflow_flush_interval"`
+	RRDMaxOpen               int           `json:"rrd_max_open"` // open RRD files kept, 0 = automatic
 }
 
 // Default returns the configuration of a gmetad.conf without directives:
@@ -167,22 +172,23 @@ func DefaultFor(hostname string) Config {
 // down hosts forever as a collector gmond from Debian does.
 func DefaultExtensions() Extensions {
 	return Extensions{
-		UDPRecvBuffer:      4 << 20,
-		UDPReaders:         2,
-		HostTmax:           20,
-		HostDmax:           86400,
-		CleanupThreshold:   300 * time.Second,
-		LPMConflictWindow:  60 * time.Second,
-		MoveHistory:        1000,
-		MaxHostsPerCluster: 20000,
-		MaxMetricsPerHost:  1024,
-		MaxNameLength:      255,
-		MaxXMLClients:      128,
-		MaxRequestBytes:    2048,
-		XMLWriteTimeout:    60 * time.Second,
-		WebAddress:         "127.0.0.1:8650",
-		CheckReport:        DefaultCheckReport,
-		RRDFlushInterval:   5 * time.Second,
+		UDPRecvBuffer:            4 << 20,
+		UDPReaders:               2,
+		HostTmax:                 20,
+		HostDmax:                 86400,
+		CleanupThreshold:         300 * time.Second,
+		LPMConflictWindow:        60 * time.Second,
+		MoveHistory:              1000,
+		MaxHostsPerCluster:       20000,
+		MaxMetricsPerHost:        1024,
+		MaxNameLength:            255,
+		MaxXMLClients:            128,
+		MaxRequestBytes:          2048,
+		XMLWriteTimeout:          60 * time.Second,
+		WebAddress:               "127.0.0.1:8650",
+		CheckReport:              DefaultCheckReport,
+		RRDFlushInterval:         5 * time.Second,
+		RRDOverflowFlushInterval: rrdstore.DefaultOverflowFlushInterval,
 	}
 }
 

@@ -51,6 +51,9 @@ func extensionDirectives() []directive {
 				`(unset: ` + DefaultCheckReport + ` with the default rrd_rootdir, else off)`},
 		secondsDir("rrd_flush_interval", "seconds between writes of buffered RRD updates",
 			time.Second, 1, func(c *Config) *time.Duration { return &e(c).RRDFlushInterval }),
+		secondsDir("rrd_overflow_flush_interval", "seconds buffered RRD updates wait instead, while there are "+
+			"more RRD files than rrd_max_open (each write then opens its file; rrdcached -w does the same)",
+			time.Second, 1, func(c *Config) *time.Duration { return &e(c).RRDOverflowFlushInterval }),
 		intDir("rrd_max_open", "RRD files kept open (0 = automatic, from the file descriptor limit)",
 			0, math.MaxInt32, func(c *Config) *int { return &e(c).RRDMaxOpen }),
 	}

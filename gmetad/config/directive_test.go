@@ -77,6 +77,7 @@ var goodLines = []struct {
 	{`check_report /srv/lpm-check.json`, func(c *Config) { c.CheckReport = "/srv/lpm-check.json" }},
 	{`check_report off`, func(c *Config) { c.CheckReport = "" }},
 	{`rrd_flush_interval 1`, func(c *Config) { c.RRDFlushInterval = time.Second }},
+	{`rrd_overflow_flush_interval 300`, func(c *Config) { c.RRDOverflowFlushInterval = 300 * time.Second }},
 	{`rrd_max_open 100`, func(c *Config) { c.RRDMaxOpen = 100 }},
 }
 
@@ -157,6 +158,7 @@ var badLines = []struct {
 	{`check_report`, ErrArgCount},
 	{`check_report a b`, ErrArgCount},
 	{`rrd_flush_interval 0`, ErrValue},
+	{`rrd_overflow_flush_interval 0`, ErrValue},
 	{`rrd_max_open -1`, ErrValue},
 	{`frobnicate 1`, ErrUnknownDirective},
 	{`Include /etc/ganglia/conf.d/*.conf`, ErrUnsupported},

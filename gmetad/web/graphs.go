@@ -57,7 +57,7 @@ func (h *handler) lparSeries(w http.ResponseWriter, r *http.Request, metric stri
 	}
 	if err == nil {
 		var s *series
-		if s, err = fetch(path, rng, now); err == nil {
+		if s, err = h.fetch(path, rng, now); err == nil {
 			return host, rng, s, true
 		}
 	}

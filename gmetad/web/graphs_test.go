@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"math"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +121,35 @@ func TestSeriesPoints(t *testing.T) {
 	}{{0, nan}, {time.Second, 1}, {10 * time.Second, 1}, {11 * time.Second, 3}, {70 * time.Second, 7}, {71 * time.Second, nan}} {
 		if got := s.at(now.Add(c.t)); !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want)) {
 			t.Errorf("at(+%v) = %v, want %v", c.t, got, c.want)
+		}
+	}
+}
+
+// TestGraphsFlushFirst: a graph asks gmetad's writer to write what it
+// buffers for the file it reads, and a failing flush still draws the file
+// as it is.
+func TestGraphsFlushFirst(t *testing.T) {
+	src := fixtureSource()
+	root := t.TempDir()
+	makeRRDs(t, root)
+	var flushed []string
+	fail := false
+	h := NewHandler(Options{Source: src, RRDRoot: root, Now: func() time.Time { return now },
+		FlushRRD: func(_ context.Context, path string) error {
+			flushed = append(flushed, path)
+			if fail {
+				return errors.New("locked")
+			}
+			return nil
+		}})
+	want := filepath.Join(root, "LPARS", "db01", "load_one.rrd")
+	for _, fail = range []bool{false, true} {
+		flushed = nil
+		if rec := get(t, h, "/api/series/db01/load_one?range=hour"); rec.Code != http.StatusOK {
+			t.Errorf("flush failing %v: %d %s", fail, rec.Code, rec.Body)
+		}
+		if len(flushed) != 1 || flushed[0] != want {
+			t.Errorf("flush failing %v: flushed %q, want [%s]", fail, flushed, want)
 		}
 	}
 }

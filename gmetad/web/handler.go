@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"html/template"
@@ -25,6 +26,7 @@ type handler struct {
 	src     Source
 	root    string // RRDRoot, cleaned; "" without graphs
 	lparDir string
+	flush   func(ctx context.Context, path string) error
 	now     func() time.Time
 	log     *slog.Logger
 	allow   func(netip.Addr) bool
@@ -36,7 +38,7 @@ type handler struct {
 // /metrics, /healthz and /static/... (see the package doc). It panics only
 // if its embedded templates are broken, which the tests rule out.
 func NewHandler(opts Options) http.Handler {
-	h := &handler{src: opts.Source, now: opts.Now, log: opts.Logger, allow: opts.Allow, lparDir: opts.LPARDir}
+	h := &handler{src: opts.Source, flush: opts.FlushRRD, now: opts.Now, log: opts.Logger, allow: opts.Allow, lparDir: opts.LPARDir}
 	if h.now == nil {
 		h.now = time.Now
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"math"
@@ -115,6 +116,25 @@ func (h *handler) rrdPath(host, metric string) (string, error) {
 func within(root, path string) bool {
 	rel, err := filepath.Rel(root, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// flushTimeout bounds the wait for gmetad's writer before a graph reads a
+// file: a file locked by another process reads as it is.
+const flushTimeout = 2 * time.Second
+
+// fetch is the package's fetch after writing what gmetad still buffers
+// for path. A flush that fails or takes too long is logged; the file is
+// read as it is.
+func (h *handler) fetch(path string, r timeRange, end time.Time) (*series, error) {
+	if h.flush != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		err := h.flush(ctx, path)
+		cancel()
+		if err != nil {
+			h.log.Debug("web: buffered RRD updates not written before a graph", "path", path, "err", err)
+		}
+	}
+	return fetch(path, r, end)
 }
 
 // fetch reads the first data source ("sum") of an RRD over r ending at

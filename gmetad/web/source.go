@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -68,6 +69,10 @@ type Options struct {
 	// <RRDRoot>/<LPARDir>/<host>/<metric>.rrd. RRDRoot "" disables graphs
 	// and series (404).
 	RRDRoot, LPARDir string
+	// FlushRRD, if set, writes the updates gmetad still buffers for an RRD
+	// file before a graph reads it, so graphs are current however long
+	// the writer batches (rrd_overflow_flush_interval).
+	FlushRRD func(ctx context.Context, path string) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives request errors; nil discards.

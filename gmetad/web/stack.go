@@ -59,7 +59,7 @@ func (h *handler) buildStack(snap *xmlout.Snapshot, moves []grid.Move, system st
 			}
 			continue
 		}
-		s, err := fetch(path, r, now)
+		s, err := h.fetch(path, r, now)
 		if err != nil {
 			h.log.Warn("web: stacked graph skips a host", "system", system, "host", host, "err", err)
 			continue
