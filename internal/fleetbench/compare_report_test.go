@@ -140,7 +140,10 @@ func (rep *compareReport) method(w io.Writer) {
 
 - **Fleet:** ganglia-loadgen, N hosts × 50 metrics (46 numeric, so 46 RRD files a host) every 15 s,
   each host from its own 127.1.x.y address, split evenly over three managed systems.
-- **Ours:** one gmetad receiving the three systems' UDP ports itself (mapping file, LPARS tree).
+- **Ours:** one gmetad receiving the three systems' UDP ports itself (mapping file, LPARS tree), with
+  its defaults: these fleets have more RRD files than it keeps open (rrd_max_open, automatic), so its
+  updates wait up to rrd_overflow_flush_interval (60 s) in memory and each write of a file carries
+  about four steps, the write-behind of stock+rrdcached's -w 60 below. The RRD lag shows it.
 - **Stock:** Debian's gmond 3.7.2 as a collector (mute, deaf = no) on each system's port, and Debian's
   gmetad 3.7.2 polling the three every 15 s. **stock+rrdcached:** the same, with gmetad's librrd
   pointed at a real rrdcached (RRDCACHED_ADDRESS=unix:…, so rrd_create and rrd_update both go to the
