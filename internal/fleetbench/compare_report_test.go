@@ -169,7 +169,8 @@ How each figure is taken:
   growth during the XML dumps added).
 - *RRD lag*: from an update's own time (ours: the 15 s boundary it writes; stock: the poll time
   gmetad writes) to its being readable in the file, as rrdtool fetch reads it (with rrdcached,
-  after a FLUSH, as fetch --daemon does), polled every 250 ms on 16 files. Before that time a
+  after a FLUSH, as fetch --daemon does), polled every 250 ms on 16 files; a write that makes
+  several 15 s steps readable at once gives one sample per step, the oldest the longest. Before that time a
   value waits up to one 15 s step on both sides (ours: until the boundary; stock: until the poll).
 - *gaps*: unknown rows of the one-step archive in the window before the last known row, in one
   random file of each of 100 random hosts.

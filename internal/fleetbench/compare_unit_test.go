@@ -3,9 +3,14 @@ package fleetbench
 import (
 	"bytes"
 	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 )
 
 func TestRatio(t *testing.T) {
@@ -125,5 +130,33 @@ func TestFootprintTable(t *testing.T) {
 	}
 	if _, err := footprintTable("gmond footprint over 3m0s\n"); err == nil {
 		t.Error("output without the ratio line was accepted")
+	}
+}
+
+// TestLagWatchCountsEveryStep: a write that makes four steps readable at
+// once gives four lag samples, 15 s apart; a poll without a change gives
+// none.
+func TestLagWatchCountsEveryStep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.rrd")
+	const t0 = 1_700_000_000
+	if err := rrdstore.Create(path, rrdstore.GmetadSpec(15, t0, "both", false, nil), rrdstore.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	update := func(ts int64) {
+		if err := rrdstore.Update(path, strconv.FormatInt(ts, 10)+":1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update(t0 + 15)
+	w := newLagWatch([]string{path})
+	w.poll(time.Unix(t0+16, 0), true)
+	for k := int64(2); k <= 5; k++ {
+		update(t0 + 15*k)
+	}
+	w.poll(time.Unix(t0+80, 0), false)
+	w.poll(time.Unix(t0+81, 0), false)
+	want := []time.Duration{5 * time.Second, 20 * time.Second, 35 * time.Second, 50 * time.Second}
+	if !slices.Equal(w.lags, want) {
+		t.Errorf("lags %v, want %v", w.lags, want)
 	}
 }

@@ -76,7 +76,10 @@ func (c *hostCounter) Write(p []byte) (int, error) {
 
 // lagWatch follows the last update time of a few RRD files: each time one
 // changes, the delay between the update's own time (the RRD step gmetad
-// wrote) and the moment it became readable is one lag sample.
+// wrote) and the moment it became readable is one lag sample, and so is
+// the delay of every earlier step the same write made readable (a writer
+// that batches, as ours beyond rrd_max_open files, writes several 15 s
+// steps at once: the oldest of them waited longest).
 type lagWatch struct {
 	files []string
 	last  []int64 // last update seen, µs since the epoch
@@ -97,8 +100,10 @@ func (w *lagWatch) poll(now time.Time, first bool) {
 			continue
 		}
 		t := sec*1e6 + usec
-		if t != w.last[i] && !first {
-			w.lags = append(w.lags, now.Sub(time.UnixMicro(t)))
+		if t != w.last[i] && !first && w.last[i] != 0 {
+			for s := t; s > w.last[i]; s -= step.Microseconds() {
+				w.lags = append(w.lags, now.Sub(time.UnixMicro(s)))
+			}
 		}
 		w.last[i] = t
 	}
