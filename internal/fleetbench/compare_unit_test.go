@@ -159,4 +159,18 @@ func TestLagWatchCountsEveryStep(t *testing.T) {
 	if !slices.Equal(w.lags, want) {
 		t.Errorf("lags %v, want %v", w.lags, want)
 	}
+	// Stock gmetad's polls drift: an update 16 s or 22 s after the last
+	// one is one step, 29 s two.
+	for _, c := range []struct {
+		after int64
+		want  int
+	}{{16, 1}, {22, 1}, {29, 2}} {
+		w.lags = nil
+		last := w.last[0] / 1e6
+		update(last + c.after)
+		w.poll(time.Unix(last+c.after+1, 0), false)
+		if len(w.lags) != c.want {
+			t.Errorf("an update %d s after the last: %d lag samples %v, want %d", c.after, len(w.lags), w.lags, c.want)
+		}
+	}
 }

@@ -101,8 +101,12 @@ func (w *lagWatch) poll(now time.Time, first bool) {
 		}
 		t := sec*1e6 + usec
 		if t != w.last[i] && !first && w.last[i] != 0 {
-			for s := t; s > w.last[i]; s -= step.Microseconds() {
-				w.lags = append(w.lags, now.Sub(time.UnixMicro(s)))
+			// Steps written since the last change, to the nearest whole
+			// step: stock gmetad's polls drift off the 15 s grid, so a
+			// single update may come 16 s after the one before.
+			steps := max(1, (t-w.last[i]+step.Microseconds()/2)/step.Microseconds())
+			for k := range steps {
+				w.lags = append(w.lags, now.Sub(time.UnixMicro(t-k*step.Microseconds())))
 			}
 		}
 		w.last[i] = t
