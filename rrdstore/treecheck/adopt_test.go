@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore/treecheck"
@@ -209,10 +213,11 @@ func TestCaseInsensitiveHosts(t *testing.T) {
 
 // TestUnreadableDir: a directory the check cannot list is reported; its
 // mode is repaired, and the next run looks inside. Root lists anything,
-// so this needs an ordinary user.
+// so as root the test runs again as user nobody.
 func TestUnreadableDir(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("root can list any directory")
+		rerunAsNobody(t, "TestUnreadableDir")
+		return
 	}
 	tr := treechecktest.New(t)
 	tr.Dir("LPARS", "mu")
@@ -293,5 +298,42 @@ func mustRemove(t *testing.T, path string) {
 	t.Helper()
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// rerunAsNobody runs test of this test binary as user nobody, from a copy
+// of the binary in a directory nobody owns (also its TMPDIR), and fails
+// unless it passed.
+func rerunAsNobody(t *testing.T, test string) {
+	t.Helper()
+	u, err := user.Lookup("nobody")
+	if err != nil {
+		t.Fatalf("user nobody: %v", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	dir, err := os.MkdirTemp("", "treecheck-nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	bin := filepath.Join(dir, "treecheck.test")
+	self, err := os.ReadFile(os.Args[0])
+	if err == nil {
+		err = os.WriteFile(bin, self, 0o755)
+	}
+	if err == nil {
+		err = os.Chown(dir, uid, gid)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+test) {
+		t.Fatalf("%s as nobody: %v\n%s", test, err, out)
 	}
 }
