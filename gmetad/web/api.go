@@ -179,18 +179,8 @@ func (h *handler) apiStack(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rng, ok := h.queryRange(w, r)
+	st, rng, ok := h.requestStack(w, r, name)
 	if !ok {
-		return
-	}
-	now := h.now()
-	st, err := h.buildStack(h.src.Snapshot(now), h.src.Moves(), name, rng, now)
-	if errors.Is(err, errUnknownSystem) {
-		h.fail(w, r, http.StatusNotFound, err.Error())
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, err)
 		return
 	}
 	grid := st.Grid

@@ -123,18 +123,8 @@ func (h *handler) systemGraph(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "no such graph")
 		return
 	}
-	rng, ok := h.queryRange(w, r)
+	st, _, ok := h.requestStack(w, r, name)
 	if !ok {
-		return
-	}
-	now := h.now()
-	st, err := h.buildStack(h.src.Snapshot(now), h.src.Moves(), name, rng, now)
-	if errors.Is(err, errUnknownSystem) {
-		h.fail(w, r, http.StatusNotFound, err.Error())
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, err)
 		return
 	}
 	h.writeSVG(w, r, st.chart())

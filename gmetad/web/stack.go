@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"math"
+	"net/http"
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/gmetad/grid"
@@ -36,6 +37,26 @@ var errUnknownSystem = errors.New("unknown managed system")
 // buildStack reads cpu_used of every LPAR that was on system during r up
 // to now, from <LPARDir>/<host>, so an LPAR's samples from before it moved
 // in, or after it moved out, count for the system it was on then.
+// requestStack builds the stack of system over the request's range, or
+// answers the error (a bad range, an unknown system) and returns false.
+func (h *handler) requestStack(w http.ResponseWriter, r *http.Request, system string) (*stack, timeRange, bool) {
+	rng, ok := h.queryRange(w, r)
+	if !ok {
+		return nil, rng, false
+	}
+	now := h.now()
+	st, err := h.buildStack(h.src.Snapshot(now), h.src.Moves(), system, rng, now)
+	if errors.Is(err, errUnknownSystem) {
+		h.fail(w, r, http.StatusNotFound, err.Error())
+		return nil, rng, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return nil, rng, false
+	}
+	return st, rng, true
+}
+
 func (h *handler) buildStack(snap *xmlout.Snapshot, moves []grid.Move, system string, r timeRange, now time.Time) (*stack, error) {
 	known := findCluster(snap, system) != nil
 	for i := 0; !known && i < len(moves); i++ {
