@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ganglia-lpm/ganglia-lpm/internal/browser"
+	"github.com/ganglia-lpm/ganglia-lpm/internal/lpmscenario"
 	"github.com/ganglia-lpm/ganglia-lpm/internal/stockganglia"
 	"github.com/ganglia-lpm/ganglia-lpm/rrdstore"
 	"github.com/ganglia-lpm/ganglia-lpm/xdr"
@@ -246,23 +247,6 @@ func (l *webLPAR) stop() {
 	}
 }
 
-// waitLastUpdate waits until the RRD file's last update is at or after ts.
-func waitLastUpdate(t *testing.T, path string, ts int64, timeout time.Duration) int64 {
-	t.Helper()
-	var last int64
-	stockganglia.Eventually(t, timeout, func() error {
-		var err error
-		if last, _, _, err = rrdstore.LastUpdate(path); err != nil {
-			return err
-		}
-		if last < ts {
-			return fmt.Errorf("%s: last update %d, waiting for %d", path, last, ts)
-		}
-		return nil
-	})
-	return last
-}
-
 // browserMove is the move of the test as /api/moves tells it.
 type browserMove struct {
 	Time           time.Time
@@ -306,14 +290,14 @@ func TestE2EBrowser(t *testing.T) {
 
 	mover, from, to := fleet[1], g.Systems[0], g.Systems[1]
 	rrd := filepath.Join(g.RRDRoot, "LPARS", mover.Name, "cpu_used.rrd")
-	waitLastUpdate(t, rrd, written+1, 2*lpmStep*time.Second) // a live row on the old system
+	lpmscenario.WaitRRD(t, rrd, written+1, 2*lpmStep*time.Second) // a live row on the old system
 	mover.moveTo(1, to.Port)
 	where[mover.IP] = to.Name
 	waitPlaced(t, g, where)
 	mv := webMoveOf(t, base, mover.Name, from.Name, to.Name)
 	// The row the move falls in, then two rows wholly after it, written
 	// on the new system.
-	waitLastUpdate(t, rrd, (mv.Time.Unix()/lpmStep+3)*lpmStep, 4*lpmStep*time.Second)
+	lpmscenario.WaitRRD(t, rrd, (mv.Time.Unix()/lpmStep+3)*lpmStep, 4*lpmStep*time.Second)
 	live := time.Since(began)
 
 	want := map[string][]string{}
