@@ -141,15 +141,37 @@ func (r *runner) measure(ctx context.Context) error {
 
 // watch polls the lag files until end, and logs the progress once a step.
 func (r *runner) watch(ctx context.Context, lw *lagWatch, a sample, end time.Time) error {
+	t0 := a.at
+	return watchWindow(ctx, lw, a.at, end, nil, func() error {
+		if err := r.alive(); err != nil {
+			return err
+		}
+		b, err := r.sample()
+		if err != nil {
+			return err
+		}
+		r.progress(fmt.Sprintf("window %v, lag max %v", b.at.Sub(t0).Round(time.Second), shortDur(quantile(lw.lags, 1))), a, b)
+		a = b
+		return nil
+	})
+}
+
+// watchWindow polls lw every lagPoll from start until end, each time after
+// beforePoll (if set), and calls everyStep once a step; an error of
+// everyStep or the end of ctx ends it.
+func watchWindow(ctx context.Context, lw *lagWatch, start, end time.Time, beforePoll func(), everyStep func() error) error {
 	tick := time.NewTicker(lagPoll)
 	defer tick.Stop()
-	t0, next := a.at, a.at.Add(step)
+	next := start.Add(step)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case now := <-tick.C:
-			lw.poll(now, false)
+			if beforePoll != nil {
+				beforePoll()
+			}
+			lw.poll(time.Now(), false)
 			if !now.Before(end) {
 				return nil
 			}
@@ -157,15 +179,9 @@ func (r *runner) watch(ctx context.Context, lw *lagWatch, a sample, end time.Tim
 				continue
 			}
 			next = next.Add(step)
-			if err := r.alive(); err != nil {
+			if err := everyStep(); err != nil {
 				return err
 			}
-			b, err := r.sample()
-			if err != nil {
-				return err
-			}
-			r.progress(fmt.Sprintf("window %v, lag max %v", b.at.Sub(t0).Round(time.Second), shortDur(quantile(lw.lags, 1))), a, b)
-			a = b
 		}
 	}
 }

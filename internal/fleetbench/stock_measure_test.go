@@ -51,37 +51,22 @@ func (r *stockRun) measure(ctx context.Context) error {
 }
 
 func (r *stockRun) watch(ctx context.Context, lw *lagWatch, a stockSample, end time.Time) error {
-	tick := time.NewTicker(lagPoll)
-	defer tick.Stop()
-	t0, next := a.at, a.at.Add(step)
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case now := <-tick.C:
-			r.flush(lw.files)
-			lw.poll(time.Now(), false)
-			if !now.Before(end) {
-				return nil
-			}
-			if now.Before(next) {
-				continue
-			}
-			next = next.Add(step)
-			if err := r.alive(); err != nil {
-				return err
-			}
-			b, err := r.sample()
-			if err != nil {
-				return err
-			}
-			cpu, by := cpuSum(a, b)
-			r.logf("window %v: CPU %.0f%% (%s), %d dropped, %d lag samples, lag max %v",
-				b.at.Sub(t0).Round(time.Second), 100*cpu.Seconds()/b.at.Sub(a.at).Seconds(), by,
-				b.drops-a.drops, len(lw.lags), shortDur(quantile(lw.lags, 1)))
-			a = b
+	t0 := a.at
+	return watchWindow(ctx, lw, a.at, end, func() { r.flush(lw.files) }, func() error {
+		if err := r.alive(); err != nil {
+			return err
 		}
-	}
+		b, err := r.sample()
+		if err != nil {
+			return err
+		}
+		cpu, by := cpuSum(a, b)
+		r.logf("window %v: CPU %.0f%% (%s), %d dropped, %d lag samples, lag max %v",
+			b.at.Sub(t0).Round(time.Second), 100*cpu.Seconds()/b.at.Sub(a.at).Seconds(), by,
+			b.drops-a.drops, len(lw.lags), shortDur(quantile(lw.lags, 1)))
+		a = b
+		return nil
+	})
 }
 
 func (r *stockRun) record(a, b stockSample, lw *lagWatch, watched int) {
